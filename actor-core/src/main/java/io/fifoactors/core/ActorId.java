@@ -1,0 +1,108 @@
+package io.fifoactors.core;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The identity of one actor: its type (which behaviour runs it) and its key (which instance). Maps one-to-one to
+ * the mailbox group id {@code type + "/" + key}, which SQS accepts as a MessageGroupId: at most 128 characters,
+ * each a printable ASCII character other than space.
+ *
+ * <pre>{@code
+ * ActorId account = ActorId.of("account", "acc-42");
+ * account.groupId();                       // "account/acc-42"
+ * ActorId.fromGroupId("account/acc-42");   // equals account
+ * }</pre>
+ *
+ * <p>Invalid types or keys are refused with {@link InvalidActorIdException}. Immutable and thread-safe.
+ */
+public final class ActorId implements Comparable<ActorId> {
+    /** The longest group id SQS accepts. */
+    public static final int MAX_GROUP_ID_LENGTH = 128;
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,39}");
+
+    private final String type;
+    private final String key;
+    private final String groupId;
+
+    private ActorId(String type, String key) {
+        this.type = type;
+        this.key = key;
+        this.groupId = type + "/" + key;
+    }
+
+    /** The actor of the given type and key; both are checked. */
+    public static ActorId of(String type, String key) {
+        checkType(type);
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new InvalidActorIdException("actor key is empty (type " + type + ")");
+        }
+        int room = MAX_GROUP_ID_LENGTH - type.length() - 1;
+        if (key.length() > room) {
+            throw new InvalidActorIdException("actor key of type " + type + " has " + key.length()
+                    + " characters; at most " + room + " fit in a 128-character group id");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                throw new InvalidActorIdException("actor key of type " + type + " has a character outside printable"
+                        + " ASCII (code " + (int) c + " at index " + i + "); SQS group ids allow only those");
+            }
+        }
+        return new ActorId(type, key);
+    }
+
+    /** The actor whose mailbox group id this is; the inverse of {@link #groupId()}. */
+    public static ActorId fromGroupId(String groupId) {
+        Objects.requireNonNull(groupId, "groupId");
+        int slash = groupId.indexOf('/');
+        if (slash <= 0) {
+            throw new InvalidActorIdException("group id has no actor type prefix (expected type/key)");
+        }
+        return of(groupId.substring(0, slash), groupId.substring(slash + 1));
+    }
+
+    /** Checks an actor type name: a letter, then up to 39 letters, digits, '_' or '-'. */
+    public static String checkType(String type) {
+        Objects.requireNonNull(type, "type");
+        if (!TYPE.matcher(type).matches()) {
+            throw new InvalidActorIdException("actor type '" + type
+                    + "' must be a letter followed by up to 39 letters, digits, '_' or '-'");
+        }
+        return type;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The mailbox group id, also the store's partition key. */
+    public String groupId() {
+        return groupId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ActorId other && groupId.equals(other.groupId);
+    }
+
+    @Override
+    public int hashCode() {
+        return groupId.hashCode();
+    }
+
+    @Override
+    public int compareTo(ActorId o) {
+        return groupId.compareTo(o.groupId);
+    }
+
+    @Override
+    public String toString() {
+        return groupId;
+    }
+}
