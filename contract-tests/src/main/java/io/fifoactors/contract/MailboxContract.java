@@ -277,13 +277,15 @@ public abstract class MailboxContract {
     void aMessageReceivedMoreThanMaxReceiveCountTimesMovesToTheDeadLetterQueueAndUnblocksItsGroup() {
         MailboxFixture fixture = open(2);
         Mailbox mailbox = fixture.mailbox();
-        mailbox.send(List.of(msg("g/a", "a-1", "poison"), msg("g/a", "a-2", "next")));
+        mailbox.send(List.of(msg("g/a", "a-1", "poison")));
         for (int attempt = 1; attempt <= 2; attempt++) {
-            Delivery d = receiveUntil(mailbox, VISIBILITY, l -> !l.isEmpty()).get(0);
-            assertEquals("poison", text(d));
-            assertEquals(attempt, d.receiveCount());
-            mailbox.release(List.of(d), Duration.ZERO);
+            List<Delivery> got = receiveUntil(mailbox, VISIBILITY, l -> !l.isEmpty());
+            assertEquals(1, got.size());
+            assertEquals("poison", text(got.get(0)));
+            assertEquals(attempt, got.get(0).receiveCount());
+            mailbox.release(got, Duration.ZERO);
         }
+        mailbox.send(List.of(msg("g/a", "a-2", "next")));
         List<Delivery> after = receiveUntil(mailbox, VISIBILITY, l -> !l.isEmpty());
         assertEquals(List.of("next"), after.stream().map(MailboxContract::text).collect(Collectors.toList()));
         List<DeadLetter> dead = fixture.deadLetters(1, Duration.ofSeconds(10));

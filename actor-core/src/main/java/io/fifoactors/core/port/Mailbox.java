@@ -34,6 +34,22 @@ public interface Mailbox {
     /** The most messages one receive returns. */
     int MAX_BATCH = 10;
 
+    /** The largest message any mailbox accepts, as {@link #sizeOf} counts it (SQS's limit, 256 KiB). */
+    long MAX_MESSAGE_BYTES = 262_144;
+
+    /**
+     * A message's size as SQS counts it: the body plus, per attribute, the UTF-8 bytes of its name, its data type
+     * ("String") and its value. Every adapter refuses messages over {@link #MAX_MESSAGE_BYTES} by this measure.
+     */
+    static long sizeOf(OutgoingMessage m) {
+        long size = m.body().length;
+        for (java.util.Map.Entry<String, String> a : m.attributes().entrySet()) {
+            size += a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "String".length()
+                    + a.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return size;
+    }
+
     /** Enqueues the messages (any number; adapters split into requests). */
     void send(List<OutgoingMessage> messages);
 

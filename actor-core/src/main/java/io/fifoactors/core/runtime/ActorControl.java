@@ -1,0 +1,221 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.port.SequenceNumbers;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runtime's bookkeeping for one actor, committed atomically with its state: the applied-sequence mark, the
+ * outgoing counter and outbox, per-sender high-water marks, the stash, the parked message and its hold buffer,
+ * counters and the most recent rejections. Mutable; confined to one runner.
+ */
+final class ActorControl {
+    private static final byte FORMAT = 1;
+
+    String appliedSeq = SequenceNumbers.NONE;
+    long outSeq;
+    final List<OutboxEntry> outbox = new ArrayList<>();
+    /** Insertion order is the order marks were last advanced: the eldest is evicted first. */
+    final LinkedHashMap<String, Long> senderMarks = new LinkedHashMap<>();
+    final List<Stashed> stash = new ArrayList<>();
+    Stashed parked;
+    final List<Stashed> held = new ArrayList<>();
+    long applied;
+    long rejected;
+    long deferred;
+    long evictedMarks;
+    final ArrayDeque<RejectionRecord> recentRejections = new ArrayDeque<>();
+
+    boolean isDuplicateFromSender(String sender, long senderSeq) {
+        Long mark = senderMarks.get(sender);
+        return mark != null && senderSeq <= mark;
+    }
+
+    void advanceSenderMark(String sender, long senderSeq, int maxMarks) {
+        senderMarks.remove(sender);
+        senderMarks.put(sender, senderSeq);
+        while (senderMarks.size() > maxMarks) {
+            Iterator<String> eldest = senderMarks.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+            evictedMarks++;
+        }
+    }
+
+    void recordRejection(RejectionRecord r, int keep) {
+        rejected++;
+        if (keep <= 0) {
+            return;
+        }
+        recentRejections.addLast(r);
+        while (recentRejections.size() > keep) {
+            recentRejections.removeFirst();
+        }
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + outbox.size() * 128 + stash.size() * 128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeUTF(appliedSeq);
+            out.writeLong(outSeq);
+            out.writeLong(applied);
+            out.writeLong(rejected);
+            out.writeLong(deferred);
+            out.writeLong(evictedMarks);
+            out.writeInt(outbox.size());
+            for (OutboxEntry e : outbox) {
+                out.writeLong(e.outSeq());
+                out.writeUTF(e.groupId());
+                out.writeUTF(e.messageId());
+                writeMap(out, e.attributes());
+                writeBytes(out, e.body());
+            }
+            out.writeInt(senderMarks.size());
+            for (Map.Entry<String, Long> m : senderMarks.entrySet()) {
+                out.writeUTF(m.getKey());
+                out.writeLong(m.getValue());
+            }
+            writeStashed(out, stash);
+            out.writeBoolean(parked != null);
+            if (parked != null) {
+                writeStashed(out, parked);
+            }
+            writeStashed(out, held);
+            out.writeInt(recentRejections.size());
+            for (RejectionRecord r : recentRejections) {
+                out.writeUTF(r.messageId());
+                out.writeUTF(r.messageType());
+                out.writeUTF(r.reason());
+                out.writeLong(r.at().toEpochMilli());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ActorControl decode(byte[] bytes) {
+        ActorControl c = new ActorControl();
+        if (bytes.length == 0) {
+            return c;
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new MessageDecodingException("actor control record has unknown format " + format);
+            }
+            c.appliedSeq = in.readUTF();
+            c.outSeq = in.readLong();
+            c.applied = in.readLong();
+            c.rejected = in.readLong();
+            c.deferred = in.readLong();
+            c.evictedMarks = in.readLong();
+            int outboxSize = in.readInt();
+            for (int i = 0; i < outboxSize; i++) {
+                c.outbox.add(new OutboxEntry(in.readLong(), in.readUTF(), in.readUTF(), readMap(in), readBytes(in)));
+            }
+            int marks = in.readInt();
+            for (int i = 0; i < marks; i++) {
+                c.senderMarks.put(in.readUTF(), in.readLong());
+            }
+            readStashedList(in, c.stash);
+            if (in.readBoolean()) {
+                c.parked = readStashed(in);
+            }
+            readStashedList(in, c.held);
+            int rejections = in.readInt();
+            for (int i = 0; i < rejections; i++) {
+                c.recentRejections.add(new RejectionRecord(in.readUTF(), in.readUTF(), in.readUTF(),
+                        Instant.ofEpochMilli(in.readLong())));
+            }
+        } catch (IOException e) {
+            throw new MessageDecodingException("actor control record is corrupt: " + e.getClass().getSimpleName());
+        }
+        return c;
+    }
+
+    private static void writeStashed(DataOutputStream out, List<Stashed> list) throws IOException {
+        out.writeInt(list.size());
+        for (Stashed s : list) {
+            writeStashed(out, s);
+        }
+    }
+
+    private static void writeStashed(DataOutputStream out, Stashed s) throws IOException {
+        out.writeUTF(s.messageId());
+        out.writeUTF(s.type());
+        writeBytes(out, s.body());
+        out.writeUTF(s.sender() == null ? "" : s.sender());
+        out.writeLong(s.senderSeq());
+        out.writeLong(s.enqueuedAtMillis());
+        out.writeInt(s.receiveCount());
+        out.writeLong(s.deadlineMillis());
+        out.writeUTF(s.reason() == null ? "" : s.reason());
+    }
+
+    private static void readStashedList(DataInputStream in, List<Stashed> into) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            into.add(readStashed(in));
+        }
+    }
+
+    private static Stashed readStashed(DataInputStream in) throws IOException {
+        String id = in.readUTF();
+        String type = in.readUTF();
+        byte[] body = readBytes(in);
+        String sender = in.readUTF();
+        long senderSeq = in.readLong();
+        long enqueued = in.readLong();
+        int receives = in.readInt();
+        long deadline = in.readLong();
+        String reason = in.readUTF();
+        return new Stashed(id, type, body, sender.isEmpty() ? null : sender, senderSeq, enqueued, receives, deadline,
+                reason.isEmpty() ? null : reason);
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            map.put(in.readUTF(), in.readUTF());
+        }
+        return map;
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative length");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+}

@@ -1,0 +1,598 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.ActorContext;
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorType;
+import io.fifoactors.core.Effect;
+import io.fifoactors.core.FifoActorsException;
+import io.fifoactors.core.Handler;
+import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.MessageEncodingException;
+import io.fifoactors.core.MessageMetadata;
+import io.fifoactors.core.PoisonPolicy;
+import io.fifoactors.core.RecordTooLargeException;
+import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.DeadLetter;
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.SequenceNumbers;
+import io.fifoactors.core.port.StoredRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Processes one group's deliveries of one batch: the messages of one actor, in order. The deliveries are folded into
+ * segments; each segment ends in at most one conditional commit, followed by the outbox flush. A segment also ends
+ * where a message must be dead-lettered (the messages before it are committed first, so that the dead-letter send
+ * happens before anything later is applied) and where a message must be retried (it and the group's later messages
+ * are released). Not thread-safe; one runner per group per batch.
+ */
+final class ActorRunner {
+    private final ActorSystem system;
+    private final String groupId;
+    private final List<Delivery> deliveries;
+    private final Map<ActorId, StoredRecord> preloaded;
+
+    private ActorId id;
+    private ActorType<Object, Object> type;
+    private Handler<Object, Object> handler;
+    private String idPrefix;
+
+    // the working copy, rebuilt from the stored record on every attempt
+    private long version;
+    private Object state;
+    private ActorControl ctl;
+    private boolean changed;
+    private final List<Outcome> pending = new ArrayList<>();
+
+    ActorRunner(ActorSystem system, String groupId, List<Delivery> deliveries, Map<ActorId, StoredRecord> preloaded) {
+        this.system = system;
+        this.groupId = groupId;
+        this.deliveries = deliveries;
+        this.preloaded = preloaded;
+    }
+
+    private enum StopKind { END, DEAD_LETTER, RETRY, SKIP_PARKED }
+
+    private record Stop(StopKind kind, int at, String reason) {
+        static final Stop END = new Stop(StopKind.END, -1, null);
+    }
+
+    /** Returns the deliveries to release for redelivery (the rest are settled). */
+    @SuppressWarnings("unchecked")
+    List<Delivery> run() {
+        try {
+            id = ActorId.fromGroupId(groupId);
+        } catch (FifoActorsException e) {
+            return deadLetterAll(null, "invalid actor group id: " + e.getMessage());
+        }
+        ActorType<?, ?> t = system.typeOrNull(id.type());
+        if (t == null) {
+            return deadLetterAll(id, "no actor type '" + id.type() + "' is registered");
+        }
+        type = (ActorType<Object, Object>) t;
+        handler = type.handler();
+        idPrefix = messageIdPrefix(id);
+
+        int i = 0;
+        int conflicts = 0;
+        int limit = Integer.MAX_VALUE;
+        StoredRecord record;
+        try {
+            record = initialRecord();
+        } catch (RuntimeException e) {
+            return retryFrom(0, "loading the record failed: " + describe(e));
+        }
+        boolean skipParkedDone = false;
+        while (i < deliveries.size()) {
+            try {
+                startWorking(record);
+            } catch (MessageDecodingException e) {
+                return retryFrom(i, "the stored record cannot be decoded: " + e.getMessage());
+            }
+            pending.clear();
+            int[] consumed = new int[1];
+            Stop stop = fold(i, limit, consumed, skipParkedDone);
+            skipParkedDone = false;
+            if (changed) {
+                StoredRecord next;
+                try {
+                    next = new StoredRecord(version + 1, system.codec().encode(state), ctl.encode());
+                    system.store().commit(id, version, next);
+                } catch (VersionConflictException e) {
+                    system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "expected version " + version));
+                    if (++conflicts > system.maxConflictRetries()) {
+                        return retryFrom(i, "lost " + conflicts + " version races in a row");
+                    }
+                    try {
+                        record = system.store().load(id).orElse(null);
+                    } catch (RuntimeException re) {
+                        return retryFrom(i, "reloading the record failed: " + describe(re));
+                    }
+                    continue;
+                } catch (RecordTooLargeException e) {
+                    if (limit > 1) {
+                        limit = 1; // find the message that makes it too large, one commit per message
+                        continue;
+                    }
+                    if (consumed[0] == 0) {
+                        return retryFrom(i, "the actor's record exceeds the store's item limit");
+                    }
+                    if (!deadLetter(deliveries.get(i), "the actor's record would exceed the store's item limit: "
+                            + e.getMessage())) {
+                        return retryFrom(i, "dead-lettering failed");
+                    }
+                    i++;
+                    continue;
+                } catch (RuntimeException e) {
+                    return retryFrom(i, "committing failed: " + describe(e));
+                }
+                record = next;
+                version = next.version();
+            }
+            pending.forEach(system::emit);
+            if (!flushOutbox()) {
+                return retryFrom(i, "sending the outbox failed");
+            }
+            i += consumed[0];
+            switch (stop.kind()) {
+                case END -> { }
+                case RETRY -> {
+                    return retryFrom(stop.at(), stop.reason());
+                }
+                case DEAD_LETTER -> {
+                    if (!deadLetter(deliveries.get(stop.at()), stop.reason())) {
+                        return retryFrom(stop.at(), "dead-lettering failed");
+                    }
+                    i = stop.at() + 1;
+                }
+                case SKIP_PARKED -> {
+                    Stashed parked = ctl.parked;
+                    DeadLetter letter = new DeadLetter(groupId, parked.messageId(), Map.of(Envelope.TYPE, parked.type()),
+                            parked.body(), "skipped by operator; parked because: " + parked.reason());
+                    try {
+                        system.mailbox().deadLetter(letter);
+                    } catch (RuntimeException e) {
+                        return retryFrom(stop.at(), "dead-lettering the parked message failed: " + describe(e));
+                    }
+                    system.emit(new Outcome(id, parked.messageId(), Outcome.Kind.DEAD_LETTERED, letter.reason()));
+                    skipParkedDone = true;
+                    i = stop.at();
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private StoredRecord initialRecord() {
+        if (preloaded != null) {
+            return preloaded.get(id);
+        }
+        return system.store().load(id).orElse(null);
+    }
+
+    private void startWorking(StoredRecord record) {
+        if (record == null) {
+            version = 0;
+            state = type.initialState(id);
+            ctl = new ActorControl();
+        } else {
+            version = record.version();
+            state = system.codec().decode(record.state(), type.stateClass());
+            ctl = ActorControl.decode(record.control());
+        }
+        long sentUpTo = system.sentOutbox().sentUpTo(id);
+        if (sentUpTo > 0) {
+            ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
+        }
+        changed = false;
+    }
+
+    /** Handles deliveries from {@code from}; returns why it stopped and sets how many it consumed. */
+    private Stop fold(int from, int limit, int[] consumed, boolean parkedAlreadyDeadLettered) {
+        Instant now = system.clock().instant();
+        for (int k = from; k < deliveries.size() && consumed[0] < limit; k++) {
+            Delivery d = deliveries.get(k);
+            if (SequenceNumbers.compare(d.sequenceNumber(), ctl.appliedSeq) <= 0) {
+                pending.add(new Outcome(id, d.messageId(), Outcome.Kind.DUPLICATE, "already applied"));
+                consumed[0]++;
+                continue;
+            }
+            String wireType = d.attributes().get(Envelope.TYPE);
+            if (wireType == null) {
+                return new Stop(StopKind.DEAD_LETTER, k, "the message has no " + Envelope.TYPE + " attribute");
+            }
+            String sender = d.attributes().get(Envelope.SENDER);
+            long senderSeq = 0;
+            if (sender != null) {
+                try {
+                    senderSeq = Long.parseLong(d.attributes().getOrDefault(Envelope.SENDER_SEQ, ""));
+                } catch (NumberFormatException e) {
+                    return new Stop(StopKind.DEAD_LETTER, k, "the message has a malformed " + Envelope.SENDER_SEQ);
+                }
+                try {
+                    ActorId.fromGroupId(sender);
+                } catch (FifoActorsException e) {
+                    return new Stop(StopKind.DEAD_LETTER, k, "the message has a malformed " + Envelope.SENDER);
+                }
+                if (ctl.isDuplicateFromSender(sender, senderSeq)) {
+                    pending.add(new Outcome(id, d.messageId(), Outcome.Kind.DUPLICATE, "re-sent by " + sender));
+                    consumed[0]++;
+                    continue;
+                }
+            }
+            Stashed msg = new Stashed(d.messageId(), wireType, d.body(), sender, senderSeq,
+                    d.sentAt().toEpochMilli(), d.receiveCount(), 0, null);
+
+            if (wireType.equals(Envelope.SYSTEM_WAKE)) {
+                expireDue(now);
+                drainStash(now);
+            } else if (wireType.equals(Envelope.SYSTEM_UNPARK)) {
+                String resolution = new String(d.body(), StandardCharsets.US_ASCII);
+                if (ctl.parked != null && resolution.equals(Resolution.SKIP.name()) && !parkedAlreadyDeadLettered) {
+                    return new Stop(StopKind.SKIP_PARKED, k, null);
+                }
+                unpark(resolution, parkedAlreadyDeadLettered, now);
+                parkedAlreadyDeadLettered = false;
+            } else {
+                Class<?> cls = type.messageClass(wireType);
+                if (cls == null) {
+                    return new Stop(StopKind.DEAD_LETTER, k, "unknown message type '" + wireType
+                            + "' for actor type " + type.name());
+                }
+                Object message;
+                try {
+                    message = system.codec().decode(d.body(), cls);
+                } catch (MessageDecodingException e) {
+                    return new Stop(StopKind.DEAD_LETTER, k, e.getMessage());
+                }
+                if (ctl.parked != null) {
+                    if (ctl.held.size() >= type.stashCapacity()) {
+                        return new Stop(StopKind.DEAD_LETTER, k, "the actor is parked and its hold buffer is full ("
+                                + type.stashCapacity() + " messages)");
+                    }
+                    ctl.held.add(msg);
+                    pending.add(new Outcome(id, d.messageId(), Outcome.Kind.HELD, "actor parked"));
+                } else {
+                    expireDue(now);
+                    Decision decision = decide(message, msg, now);
+                    if (decision.failure != null) {
+                        if (d.receiveCount() < system.maxReceiveCount()) {
+                            return new Stop(StopKind.RETRY, k, "handler failed (receive " + d.receiveCount() + " of "
+                                    + system.maxReceiveCount() + "): " + decision.failure);
+                        }
+                        String reason = "handler failed on receive " + d.receiveCount() + " of "
+                                + system.maxReceiveCount() + ": " + decision.failure;
+                        if (type.poisonPolicy() == PoisonPolicy.DEAD_LETTER) {
+                            return new Stop(StopKind.DEAD_LETTER, k, reason);
+                        }
+                        ctl.parked = msg.withReason(reason);
+                        pending.add(new Outcome(id, d.messageId(), Outcome.Kind.PARKED, reason));
+                    } else {
+                        apply(decision, msg, now, true);
+                    }
+                }
+            }
+            if (sender != null) {
+                ctl.advanceSenderMark(sender, senderSeq, system.maxSenderMarks());
+            }
+            ctl.appliedSeq = d.sequenceNumber();
+            changed = true;
+            consumed[0]++;
+        }
+        return Stop.END;
+    }
+
+    /** A handler's decision with its sends already encoded, or the failure that prevented one. */
+    private record Decision(Effect<Object> effect, List<OutgoingMessage> sends, String failure) {
+    }
+
+    private Decision decide(Object message, Stashed msg, Instant now) {
+        Effect<Object> effect;
+        try {
+            effect = handler.handle(state, message, new Context(msg, now));
+            if (effect == null) {
+                return new Decision(null, null, "the handler returned no effect (null)");
+            }
+        } catch (Exception e) {
+            return new Decision(null, null, describe(e));
+        }
+        try {
+            return new Decision(effect, encodeSends(effect), null);
+        } catch (FifoActorsException e) {
+            return new Decision(null, null, describe(e));
+        }
+    }
+
+    /** Encodes the effect's sends without assigning sequence numbers (that happens only when applied). */
+    private List<OutgoingMessage> encodeSends(Effect<Object> effect) {
+        if (effect.sends().isEmpty()) {
+            return List.of();
+        }
+        List<OutgoingMessage> out = new ArrayList<>(effect.sends().size());
+        for (Effect.Send s : effect.sends()) {
+            ActorType<?, ?> target = system.typeOrNull(s.target().type());
+            if (target == null) {
+                throw new MessageEncodingException("no actor type '" + s.target().type() + "' is registered");
+            }
+            String wireName = target.wireName(s.message());
+            if (wireName == null) {
+                throw new MessageEncodingException(s.message().getClass().getName()
+                        + " is not a message of actor type " + target.name());
+            }
+            out.add(new OutgoingMessage(s.target().groupId(), "", Map.of(Envelope.TYPE, wireName),
+                    system.codec().encode(s.message())));
+        }
+        return out;
+    }
+
+    /** Applies a decided effect to the working copy. {@code fresh}: the message is not from the stash. */
+    private void apply(Decision decision, Stashed msg, Instant now, boolean fresh) {
+        Effect<Object> effect = decision.effect;
+        switch (effect.kind()) {
+            case PERSIST -> {
+                state = effect.state();
+                ctl.applied++;
+                addSends(decision.sends);
+                pending.add(new Outcome(id, msg.messageId(), Outcome.Kind.APPLIED, null));
+                drainStash(now);
+            }
+            case NONE -> {
+                ctl.applied++;
+                addSends(decision.sends);
+                pending.add(new Outcome(id, msg.messageId(), Outcome.Kind.APPLIED, null));
+            }
+            case REJECT -> {
+                reject(msg, effect.reason(), now);
+                addSends(decision.sends);
+            }
+            case DEFER -> {
+                if (fresh) {
+                    if (ctl.stash.size() >= type.stashCapacity()) {
+                        reject(msg, "stash full (" + type.stashCapacity() + " deferred messages)", now);
+                    } else {
+                        ctl.stash.add(msg.withDeadline(effect.deadline().toEpochMilli()));
+                        ctl.deferred++;
+                        pending.add(new Outcome(id, msg.messageId(), Outcome.Kind.DEFERRED,
+                                "until " + effect.deadline()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void reject(Stashed msg, String reason, Instant now) {
+        ctl.recordRejection(new RejectionRecord(msg.messageId(), msg.type(), reason, now), system.keptRejections());
+        pending.add(new Outcome(id, msg.messageId(), Outcome.Kind.REJECTED, reason));
+    }
+
+    private void addSends(List<OutgoingMessage> sends) {
+        for (OutgoingMessage m : sends) {
+            long seq = ++ctl.outSeq;
+            Map<String, String> attrs = new LinkedHashMap<>(4);
+            attrs.putAll(m.attributes());
+            attrs.put(Envelope.SENDER, id.groupId());
+            attrs.put(Envelope.SENDER_SEQ, Long.toString(seq));
+            ctl.outbox.add(new OutboxEntry(seq, m.groupId(), idPrefix + "-" + seq, attrs, m.body()));
+        }
+    }
+
+    /** Rejects stashed messages whose deadline has passed. */
+    private void expireDue(Instant now) {
+        long nowMillis = now.toEpochMilli();
+        var it = ctl.stash.iterator();
+        while (it.hasNext()) {
+            Stashed s = it.next();
+            if (s.deadlineMillis() <= nowMillis) {
+                it.remove();
+                reject(s, "deferral deadline passed", now);
+                changed = true;
+            }
+        }
+    }
+
+    /** Retries the stash, oldest first, until a full pass changes nothing. */
+    private void drainStash(Instant now) {
+        boolean progress = true;
+        while (progress && !ctl.stash.isEmpty()) {
+            progress = false;
+            for (int i = 0; i < ctl.stash.size(); i++) {
+                Stashed s = ctl.stash.get(i);
+                if (s.deadlineMillis() <= now.toEpochMilli()) {
+                    ctl.stash.remove(i--);
+                    reject(s, "deferral deadline passed", now);
+                    continue;
+                }
+                Decision decision = decideStored(s, now);
+                if (decision.failure != null) {
+                    ctl.stash.remove(i--);
+                    reject(s, "handler failed when retried from the stash: " + decision.failure, now);
+                    continue;
+                }
+                if (decision.effect.kind() == Effect.Kind.DEFER) {
+                    continue;
+                }
+                ctl.stash.remove(i--);
+                if (decision.effect.kind() == Effect.Kind.PERSIST) {
+                    // apply() drains recursively after a state change; avoid that and restart the scan here
+                    state = decision.effect.state();
+                    ctl.applied++;
+                    addSends(decision.sends);
+                    pending.add(new Outcome(id, s.messageId(), Outcome.Kind.APPLIED, "from the stash"));
+                    progress = true;
+                    break;
+                }
+                apply(decision, s, now, false);
+            }
+        }
+        changed = true;
+    }
+
+    private Decision decideStored(Stashed s, Instant now) {
+        Class<?> cls = type.messageClass(s.type());
+        if (cls == null) {
+            return new Decision(null, null, "message type '" + s.type() + "' is no longer registered");
+        }
+        Object message;
+        try {
+            message = system.codec().decode(s.body(), cls);
+        } catch (MessageDecodingException e) {
+            return new Decision(null, null, e.getMessage());
+        }
+        return decide(message, s, now);
+    }
+
+    private void unpark(String resolution, boolean parkedDeadLettered, Instant now) {
+        if (ctl.parked == null) {
+            return;
+        }
+        if (parkedDeadLettered) {
+            ctl.parked = null;
+        } else if (resolution.equals(Resolution.RETRY.name())) {
+            Stashed p = ctl.parked;
+            Decision decision = decideStored(p, now);
+            if (decision.failure != null) {
+                ctl.parked = p.withReason("retried by operator and failed again: " + decision.failure);
+                pending.add(new Outcome(id, p.messageId(), Outcome.Kind.PARKED, ctl.parked.reason()));
+                return;
+            }
+            ctl.parked = null;
+            applyStored(decision, p, now);
+        } else {
+            return;
+        }
+        // replay held messages in order until one fails again
+        while (!ctl.held.isEmpty() && ctl.parked == null) {
+            Stashed h = ctl.held.remove(0);
+            Decision decision = decideStored(h, now);
+            if (decision.failure != null) {
+                ctl.parked = h.withReason("failed when released from hold: " + decision.failure);
+                pending.add(new Outcome(id, h.messageId(), Outcome.Kind.PARKED, ctl.parked.reason()));
+                return;
+            }
+            applyStored(decision, h, now);
+        }
+    }
+
+    private void applyStored(Decision decision, Stashed s, Instant now) {
+        if (decision.effect.kind() == Effect.Kind.DEFER) {
+            if (ctl.stash.size() >= type.stashCapacity()) {
+                reject(s, "stash full (" + type.stashCapacity() + " deferred messages)", now);
+            } else {
+                ctl.stash.add(s.withDeadline(decision.effect.deadline().toEpochMilli()));
+                ctl.deferred++;
+                pending.add(new Outcome(id, s.messageId(), Outcome.Kind.DEFERRED, "until " + decision.effect.deadline()));
+            }
+            return;
+        }
+        apply(decision, s, now, false);
+    }
+
+    private boolean flushOutbox() {
+        if (ctl.outbox.isEmpty()) {
+            return true;
+        }
+        List<OutgoingMessage> out = new ArrayList<>(ctl.outbox.size());
+        for (OutboxEntry e : ctl.outbox) {
+            out.add(new OutgoingMessage(e.groupId(), e.messageId(), e.attributes(), e.body()));
+        }
+        try {
+            system.mailbox().send(out);
+        } catch (RuntimeException e) {
+            system.emit(new Outcome(id, "", Outcome.Kind.RETRIED, "outbox send failed: " + describe(e)));
+            return false;
+        }
+        system.sentOutbox().markSent(id, ctl.outbox.get(ctl.outbox.size() - 1).outSeq());
+        return true;
+    }
+
+    private boolean deadLetter(Delivery d, String reason) {
+        try {
+            system.mailbox().deadLetter(DeadLetter.of(d, reason));
+        } catch (RuntimeException e) {
+            system.emit(new Outcome(id, d.messageId(), Outcome.Kind.RETRIED, "dead-letter send failed: " + describe(e)));
+            return false;
+        }
+        system.emit(new Outcome(id, d.messageId(), Outcome.Kind.DEAD_LETTERED, reason));
+        return true;
+    }
+
+    private List<Delivery> deadLetterAll(ActorId actor, String reason) {
+        List<Delivery> retry = new ArrayList<>();
+        for (int k = 0; k < deliveries.size(); k++) {
+            Delivery d = deliveries.get(k);
+            try {
+                system.mailbox().deadLetter(DeadLetter.of(d, reason));
+                system.emit(new Outcome(actor, d.messageId(), Outcome.Kind.DEAD_LETTERED, reason));
+            } catch (RuntimeException e) {
+                retry.addAll(deliveries.subList(k, deliveries.size()));
+                break;
+            }
+        }
+        return retry;
+    }
+
+    private List<Delivery> retryFrom(int k, String reason) {
+        List<Delivery> retry = deliveries.subList(k, deliveries.size());
+        for (Delivery d : retry) {
+            system.emit(new Outcome(id, d.messageId(), Outcome.Kind.RETRIED, reason));
+        }
+        return retry;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getName() + (m == null ? "" : ": " + m);
+    }
+
+    /** A stable, short, collision-resistant prefix for the ids of this actor's outgoing messages. */
+    static String messageIdPrefix(ActorId id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.groupId().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    private final class Context implements ActorContext {
+        private final Stashed msg;
+        private final Instant now;
+        private MessageMetadata metadata;
+
+        Context(Stashed msg, Instant now) {
+            this.msg = msg;
+            this.now = now;
+        }
+
+        @Override
+        public ActorId self() {
+            return id;
+        }
+
+        @Override
+        public MessageMetadata metadata() {
+            if (metadata == null) {
+                Optional<ActorId> sender = msg.sender() == null ? Optional.empty()
+                        : Optional.of(ActorId.fromGroupId(msg.sender()));
+                metadata = new MessageMetadata(msg.messageId(), sender, Instant.ofEpochMilli(msg.enqueuedAtMillis()),
+                        msg.receiveCount());
+            }
+            return metadata;
+        }
+
+        @Override
+        public Instant now() {
+            return now;
+        }
+    }
+}

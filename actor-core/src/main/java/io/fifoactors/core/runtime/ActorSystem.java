@@ -1,0 +1,454 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorType;
+import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.core.FifoActorsException;
+import io.fifoactors.core.MessageEncodingException;
+import io.fifoactors.core.codec.Codec;
+import io.fifoactors.core.codec.JacksonCodec;
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.StateStore;
+import io.fifoactors.core.port.StoredRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The transport-independent runtime: registered actor types over a {@link StateStore} and a {@link Mailbox}. A
+ * consumer (the Lambda handler, a poller, the in-memory simulator) hands it delivered batches; it processes each
+ * group (actor) independently, concurrently when given an executor, the messages of a group strictly in order and one
+ * at a time, and folds all of one actor's messages in a batch into one conditional state write.
+ *
+ * <p>Effectively-once: a message's effects (state, outgoing messages, rejection and deferral records) are committed
+ * in one atomic write together with the actor's applied-sequence mark and per-sender marks; outgoing messages are
+ * sent after the commit with deterministic ids; redeliveries and re-sends are recognised and skipped. The precise
+ * contract is in docs/semantics.md.
+ *
+ * <pre>{@code
+ * ActorSystem system = ActorSystem.builder()
+ *         .register(Ledger.ACCOUNT)
+ *         .stateStore(store).mailbox(mailbox).clock(clock)
+ *         .maxReceiveCount(5)
+ *         .build();
+ * BatchOutcome outcome = system.process(mailbox.receive(10, Duration.ofSeconds(30), Duration.ofSeconds(1)));
+ * }</pre>
+ *
+ * <p>Thread-safe: several consumers may share one instance.
+ */
+public final class ActorSystem {
+    private final Map<String, ActorType<?, ?>> types;
+    private final StateStore store;
+    private final Mailbox mailbox;
+    private final Clock clock;
+    private final Codec codec;
+    private final int maxReceiveCount;
+    private final int maxConflictRetries;
+    private final int maxSenderMarks;
+    private final int keptRejections;
+    private final Executor groupExecutor;
+    private final OutcomeListener listener;
+    private final SentOutbox sentOutbox;
+
+    private ActorSystem(Builder b) {
+        this.types = Collections.unmodifiableMap(new LinkedHashMap<>(b.types));
+        this.store = b.store;
+        this.mailbox = b.mailbox;
+        this.clock = b.clock;
+        this.codec = b.codec;
+        this.maxReceiveCount = b.maxReceiveCount;
+        this.maxConflictRetries = b.maxConflictRetries;
+        this.maxSenderMarks = b.maxSenderMarks;
+        this.keptRejections = b.keptRejections;
+        this.groupExecutor = b.groupExecutor;
+        this.listener = b.listener;
+        this.sentOutbox = new SentOutbox(b.sentCacheSize);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Processes one delivered batch (any size; SQS gives at most 10) and returns which deliveries are settled and
+     * which must be redelivered. Performs the state commits, the outgoing sends and the dead-letter sends; does not
+     * acknowledge or release (the caller does, or Lambda does through the partial batch response).
+     */
+    public BatchOutcome process(List<Delivery> batch) {
+        Map<String, List<Delivery>> byGroup = new LinkedHashMap<>();
+        for (Delivery d : batch) {
+            byGroup.computeIfAbsent(d.groupId(), g -> new ArrayList<>()).add(d);
+        }
+        Map<Delivery, Boolean> failed = Collections.synchronizedMap(new IdentityHashMap<>());
+        Map<ActorId, StoredRecord> preloaded = preload(byGroup.keySet());
+        List<CompletableFuture<Void>> running = new ArrayList<>(byGroup.size());
+        for (Map.Entry<String, List<Delivery>> group : byGroup.entrySet()) {
+            Runnable work = () -> {
+                List<Delivery> retry = runGroup(group.getKey(), group.getValue(), preloaded);
+                retry.forEach(d -> failed.put(d, Boolean.TRUE));
+            };
+            if (groupExecutor == null) {
+                work.run();
+            } else {
+                running.add(CompletableFuture.runAsync(work, groupExecutor));
+            }
+        }
+        for (CompletableFuture<Void> f : running) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        List<Delivery> retry = FifoBatchFailures.failedWithSuffix(batch, Delivery::groupId, failed::containsKey);
+        List<Delivery> done = new ArrayList<>(batch.size());
+        Map<Delivery, Boolean> retrySet = new IdentityHashMap<>();
+        retry.forEach(d -> retrySet.put(d, Boolean.TRUE));
+        for (Delivery d : batch) {
+            if (!retrySet.containsKey(d)) {
+                done.add(d);
+            }
+        }
+        return new BatchOutcome(done, retry);
+    }
+
+    /**
+     * Processes the batch, then acknowledges the settled deliveries and releases the others after
+     * {@code retryDelay}. For consumers that own the acknowledgement (pollers, the simulator); Lambda uses
+     * {@link #process} and its partial batch response instead.
+     */
+    public BatchOutcome processAndSettle(List<Delivery> batch, Duration retryDelay) {
+        BatchOutcome outcome = process(batch);
+        try {
+            if (!outcome.succeeded().isEmpty()) {
+                mailbox.acknowledge(outcome.succeeded());
+            }
+            if (!outcome.failed().isEmpty()) {
+                mailbox.release(outcome.failed(), retryDelay);
+            }
+        } catch (FifoActorsException e) {
+            // Safe to drop: unacknowledged messages come back after their visibility timeout and are recognised.
+            emit(new Outcome(null, "", Outcome.Kind.RETRIED, "settling the batch failed: " + e.getMessage()));
+        }
+        return outcome;
+    }
+
+    private Map<ActorId, StoredRecord> preload(Iterable<String> groupIds) {
+        List<ActorId> ids = new ArrayList<>();
+        for (String g : groupIds) {
+            try {
+                ActorId id = ActorId.fromGroupId(g);
+                if (types.containsKey(id.type())) {
+                    ids.add(id);
+                }
+            } catch (FifoActorsException e) {
+                // an invalid group id is dead-lettered by its runner
+            }
+        }
+        if (ids.size() < 2) {
+            return null;
+        }
+        try {
+            return store.loadAll(ids);
+        } catch (RuntimeException e) {
+            return null; // each runner loads its own record and handles the failure per group
+        }
+    }
+
+    private List<Delivery> runGroup(String groupId, List<Delivery> deliveries, Map<ActorId, StoredRecord> preloaded) {
+        return new ActorRunner(this, groupId, deliveries, preloaded).run();
+    }
+
+    /**
+     * Sends a message from outside any actor (an external producer). {@code messageId} is the producer's id: a
+     * second send with the same id within the mailbox's deduplication window is dropped.
+     */
+    public void send(ActorId target, Object message, String messageId) {
+        mailbox.send(List.of(encodeExternal(target, message, messageId)));
+    }
+
+    /** Encodes an external message for {@link Mailbox#send}, for producers that batch their own sends. */
+    public OutgoingMessage encodeExternal(ActorId target, Object message, String messageId) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(message, "message");
+        checkMessageId(messageId);
+        ActorType<?, ?> type = types.get(target.type());
+        if (type == null) {
+            throw new MessageEncodingException("no actor type '" + target.type() + "' is registered");
+        }
+        String wireName = type.wireName(message);
+        if (wireName == null) {
+            throw new MessageEncodingException(message.getClass().getName() + " is not a message of actor type "
+                    + type.name());
+        }
+        return new OutgoingMessage(target.groupId(), messageId, Map.of(Envelope.TYPE, wireName),
+                codec.encode(message));
+    }
+
+    /** Asks the actor to expire its due deferrals and retry its stash (deadlines are checked when it runs). */
+    public void wake(ActorId target, String requestId) {
+        checkMessageId(requestId);
+        mailbox.send(List.of(new OutgoingMessage(target.groupId(), requestId,
+                Map.of(Envelope.TYPE, Envelope.SYSTEM_WAKE), new byte[0])));
+    }
+
+    /** Resolves a parked actor through its own mailbox, so the resolution takes its place in the actor's order. */
+    public void unpark(ActorId target, Resolution resolution, String requestId) {
+        checkMessageId(requestId);
+        mailbox.send(List.of(new OutgoingMessage(target.groupId(), requestId,
+                Map.of(Envelope.TYPE, Envelope.SYSTEM_UNPARK),
+                resolution.name().getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /** The actor's durable record, decoded; version 0 and the initial state if it never committed. */
+    public <S> ActorSnapshot<S> inspect(ActorId id, Class<S> stateClass) {
+        ActorType<?, ?> type = types.get(id.type());
+        if (type == null) {
+            throw new ConfigurationException("no actor type '" + id.type() + "' is registered");
+        }
+        if (!type.stateClass().equals(stateClass)) {
+            throw new ConfigurationException("actor type " + type.name() + " keeps " + type.stateClass().getName()
+                    + ", not " + stateClass.getName());
+        }
+        Optional<StoredRecord> record = store.load(id);
+        S state = record.map(r -> codec.decode(r.state(), stateClass))
+                .orElseGet(() -> stateClass.cast(type.initialState(id)));
+        ActorControl c = record.map(r -> ActorControl.decode(r.control())).orElseGet(ActorControl::new);
+        return new ActorSnapshot<>(id, record.map(StoredRecord::version).orElse(0L), state, c.applied, c.rejected,
+                c.deferred, c.stash.size(), c.parked != null, c.parked == null ? null : c.parked.reason(),
+                c.held.size(), c.outSeq, c.outbox.size(), c.senderMarks.size(), c.evictedMarks, c.appliedSeq,
+                List.copyOf(c.recentRejections));
+    }
+
+    /** The registered actor type of that name, if any. */
+    public Optional<ActorType<?, ?>> type(String name) {
+        return Optional.ofNullable(types.get(name));
+    }
+
+    private static void checkMessageId(String id) {
+        Objects.requireNonNull(id, "messageId");
+        if (id.isEmpty() || id.length() > 128) {
+            throw new MessageEncodingException("message id must have 1 to 128 characters, had " + id.length());
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                throw new MessageEncodingException("message id has a character outside printable ASCII at index " + i);
+            }
+        }
+    }
+
+    // ---- package-private accessors for the runner ----
+
+    ActorType<?, ?> typeOrNull(String name) {
+        return types.get(name);
+    }
+
+    StateStore store() {
+        return store;
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Codec codec() {
+        return codec;
+    }
+
+    int maxReceiveCount() {
+        return maxReceiveCount;
+    }
+
+    int maxConflictRetries() {
+        return maxConflictRetries;
+    }
+
+    int maxSenderMarks() {
+        return maxSenderMarks;
+    }
+
+    int keptRejections() {
+        return keptRejections;
+    }
+
+    SentOutbox sentOutbox() {
+        return sentOutbox;
+    }
+
+    void emit(Outcome outcome) {
+        try {
+            listener.onOutcome(outcome);
+        } catch (RuntimeException ignored) {
+            // a listener must not change what happened to a message
+        }
+    }
+
+    /** Remembers, per actor, the highest outgoing sequence this instance saw sent, so the outbox can be trimmed. */
+    static final class SentOutbox {
+        private final int capacity;
+        private final ConcurrentHashMap<ActorId, Long> sentUpTo = new ConcurrentHashMap<>();
+
+        SentOutbox(int capacity) {
+            this.capacity = capacity;
+        }
+
+        long sentUpTo(ActorId id) {
+            return sentUpTo.getOrDefault(id, 0L);
+        }
+
+        void markSent(ActorId id, long outSeq) {
+            if (sentUpTo.size() >= capacity) {
+                sentUpTo.clear(); // forgetting only costs a harmless, deduplicated re-send
+            }
+            sentUpTo.merge(id, outSeq, Math::max);
+        }
+    }
+
+    /** Builds an {@link ActorSystem}; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, ActorType<?, ?>> types = new LinkedHashMap<>();
+        private StateStore store;
+        private Mailbox mailbox;
+        private Clock clock = Clock.systemUTC();
+        private Codec codec;
+        private int maxReceiveCount = 5;
+        private int maxConflictRetries = 5;
+        private int maxSenderMarks = 1000;
+        private int keptRejections = 20;
+        private int sentCacheSize = 100_000;
+        private Executor groupExecutor;
+        private OutcomeListener listener = OutcomeListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder register(ActorType<?, ?> type) {
+            Objects.requireNonNull(type, "type");
+            if (types.putIfAbsent(type.name(), type) != null) {
+                throw new ConfigurationException("actor type '" + type.name() + "' is registered twice");
+            }
+            return this;
+        }
+
+        public Builder stateStore(StateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder mailbox(Mailbox mailbox) {
+            this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
+            return this;
+        }
+
+        /** The time source for handlers, deferral deadlines and rejection records (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Default: {@link JacksonCodec#create()}. */
+        public Builder codec(Codec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * The receive count at which a failing message is given up (dead-lettered or parked). Set the queue's
+         * redrive maxReceiveCount to the same number: the queue then moves a message only if the consumer died on
+         * its last attempt.
+         */
+        public Builder maxReceiveCount(int n) {
+            if (n < 1 || n > 1000) {
+                throw new ConfigurationException("maxReceiveCount must be 1 to 1000, was " + n);
+            }
+            this.maxReceiveCount = n;
+            return this;
+        }
+
+        /** How often one group re-decides after losing a version race before its messages are released. */
+        public Builder maxConflictRetries(int n) {
+            if (n < 0 || n > 100) {
+                throw new ConfigurationException("maxConflictRetries must be 0 to 100, was " + n);
+            }
+            this.maxConflictRetries = n;
+            return this;
+        }
+
+        /** How many senders' high-water marks one actor keeps (see docs/semantics.md for what the bound means). */
+        public Builder maxSenderMarks(int n) {
+            if (n < 1 || n > 10_000) {
+                throw new ConfigurationException("maxSenderMarks must be 1 to 10000, was " + n);
+            }
+            this.maxSenderMarks = n;
+            return this;
+        }
+
+        /** How many recent rejections each actor keeps in its record (the total is always counted). */
+        public Builder keptRejections(int n) {
+            if (n < 0 || n > 1000) {
+                throw new ConfigurationException("keptRejections must be 0 to 1000, was " + n);
+            }
+            this.keptRejections = n;
+            return this;
+        }
+
+        /** How many actors' sent-outbox marks this instance remembers. */
+        public Builder sentCacheSize(int n) {
+            if (n < 1) {
+                throw new ConfigurationException("sentCacheSize must be positive, was " + n);
+            }
+            this.sentCacheSize = n;
+            return this;
+        }
+
+        /** Runs the groups of a batch on this executor (concurrently); default: one after the other. */
+        public Builder groupExecutor(Executor executor) {
+            this.groupExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public Builder listener(OutcomeListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public ActorSystem build() {
+            if (types.isEmpty()) {
+                throw new ConfigurationException("ActorSystem needs at least one actor type: call register(type)");
+            }
+            if (store == null) {
+                throw new ConfigurationException("ActorSystem needs a state store: call stateStore(store)");
+            }
+            if (mailbox == null) {
+                throw new ConfigurationException("ActorSystem needs a mailbox: call mailbox(mailbox)");
+            }
+            if (codec == null) {
+                codec = JacksonCodec.create();
+            }
+            return new ActorSystem(this);
+        }
+    }
+}

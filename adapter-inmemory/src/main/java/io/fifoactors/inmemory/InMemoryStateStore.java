@@ -1,0 +1,75 @@
+package io.fifoactors.inmemory;
+
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.StateStore;
+import io.fifoactors.core.port.StoredRecord;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link StateStore} in memory with DynamoDB's single-item semantics: consistent reads, a conditional write on the
+ * version, the same record size limit as every adapter ({@link StateStore#MAX_RECORD_BYTES}), and copies of all
+ * bytes in and out, so a caller that keeps or changes an array cannot corrupt what is stored.
+ *
+ * <pre>{@code
+ * InMemoryStateStore store = InMemoryStateStore.create();
+ * store.commit(id, 0, new StoredRecord(1, state, control));
+ * }</pre>
+ *
+ * <p>Thread-safe; each commit is atomic.
+ */
+public final class InMemoryStateStore implements StateStore {
+    private final ConcurrentHashMap<ActorId, StoredRecord> records = new ConcurrentHashMap<>();
+    private final AtomicLong loads = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+
+    private InMemoryStateStore() {
+    }
+
+    public static InMemoryStateStore create() {
+        return new InMemoryStateStore();
+    }
+
+    @Override
+    public Optional<StoredRecord> load(ActorId id) {
+        loads.incrementAndGet();
+        return Optional.ofNullable(records.get(id)).map(InMemoryStateStore::copy);
+    }
+
+    @Override
+    public void commit(ActorId id, long expectedVersion, StoredRecord next) {
+        StateStore.checkCommit(id, expectedVersion, next);
+        StoredRecord stored = copy(next);
+        commits.incrementAndGet();
+        records.compute(id, (k, current) -> {
+            long currentVersion = current == null ? 0 : current.version();
+            if (currentVersion != expectedVersion) {
+                throw new VersionConflictException(id, expectedVersion);
+            }
+            return stored;
+        });
+    }
+
+    /** Every actor that has a record, in no particular order. */
+    public List<ActorId> actorIds() {
+        return List.copyOf(records.keySet());
+    }
+
+    /** Load calls so far (each id of a loadAll counts once). */
+    public long loadCount() {
+        return loads.get();
+    }
+
+    /** Commit calls so far, including those that conflicted. */
+    public long commitCount() {
+        return commits.get();
+    }
+
+    private static StoredRecord copy(StoredRecord r) {
+        return new StoredRecord(r.version(), r.state().clone(), r.control().clone());
+    }
+}
