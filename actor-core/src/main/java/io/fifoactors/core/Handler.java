@@ -6,9 +6,10 @@ package io.fifoactors.core;
  * state's version) and must get the same decision.
  *
  * <pre>{@code
- * Handler<Stock, StockMessage> h = (stock, msg, ctx) -> switch (msg) {
- *     case Arrival a -> Effect.persist(stock.add(a.quantity()));
- *     case Departure d -> stock.quantity() >= d.quantity()
+ * Handler<Stock, StockMessage> h = (stock, msg, ctx) -> {
+ *     if (msg instanceof Arrival a) return Effect.persist(stock.add(a.quantity()));
+ *     Departure d = (Departure) msg;
+ *     return stock.quantity() >= d.quantity()
  *             ? Effect.persist(stock.remove(d.quantity())) : Effect.reject("insufficient stock");
  * };
  * }</pre>

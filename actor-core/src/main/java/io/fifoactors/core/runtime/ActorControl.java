@@ -36,6 +36,9 @@ final class ActorControl {
     long rejected;
     long deferred;
     long evictedMarks;
+    /** The message whose handler failed last, and how often in a row: attempts counted durably, not by SQS. */
+    String failingSeq = SequenceNumbers.NONE;
+    int failedAttempts;
     final ArrayDeque<RejectionRecord> recentRejections = new ArrayDeque<>();
 
     boolean isDuplicateFromSender(String sender, long senderSeq) {
@@ -75,6 +78,8 @@ final class ActorControl {
             out.writeLong(rejected);
             out.writeLong(deferred);
             out.writeLong(evictedMarks);
+            out.writeUTF(failingSeq);
+            out.writeInt(failedAttempts);
             out.writeInt(outbox.size());
             for (OutboxEntry e : outbox) {
                 out.writeLong(e.outSeq());
@@ -123,6 +128,8 @@ final class ActorControl {
             c.rejected = in.readLong();
             c.deferred = in.readLong();
             c.evictedMarks = in.readLong();
+            c.failingSeq = in.readUTF();
+            c.failedAttempts = in.readInt();
             int outboxSize = in.readInt();
             for (int i = 0; i < outboxSize; i++) {
                 c.outbox.add(new OutboxEntry(in.readLong(), in.readUTF(), in.readUTF(), readMap(in), readBytes(in)));

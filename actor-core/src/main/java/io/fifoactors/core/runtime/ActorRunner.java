@@ -104,7 +104,7 @@ final class ActorRunner {
             Stop stop = fold(i, limit, consumed, skipParkedDone);
             skipParkedDone = false;
             if (changed) {
-                StoredRecord next;
+                StoredRecord next = null;
                 try {
                     next = new StoredRecord(version + 1, system.codec().encode(state), ctl.encode());
                     system.store().commit(id, version, next);
@@ -134,7 +134,9 @@ final class ActorRunner {
                     i++;
                     continue;
                 } catch (RuntimeException e) {
-                    return retryFrom(i, "committing failed: " + describe(e));
+                    if (!committedDespite(next)) {
+                        return retryFrom(i, "committing failed: " + describe(e));
+                    }
                 }
                 record = next;
                 version = next.version();
@@ -171,6 +173,24 @@ final class ActorRunner {
             }
         }
         return List.of();
+    }
+
+    /**
+     * After a commit failed with an error that may have come after the write (a timeout), reads the record back: if
+     * it is exactly what was written, the commit happened. Saves a redelivery and keeps the outbox moving.
+     */
+    private boolean committedDespite(StoredRecord next) {
+        if (next == null) {
+            return false;
+        }
+        try {
+            Optional<StoredRecord> now = system.store().load(id);
+            return now.isPresent() && now.get().version() == next.version()
+                    && java.util.Arrays.equals(now.get().state(), next.state())
+                    && java.util.Arrays.equals(now.get().control(), next.control());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private StoredRecord initialRecord() {
@@ -266,12 +286,19 @@ final class ActorRunner {
                     expireDue(now);
                     Decision decision = decide(message, msg, now);
                     if (decision.failure != null) {
-                        if (d.receiveCount() < system.maxReceiveCount()) {
-                            return new Stop(StopKind.RETRY, k, "handler failed (receive " + d.receiveCount() + " of "
-                                    + system.maxReceiveCount() + "): " + decision.failure);
+                        int attempts = (d.sequenceNumber().equals(ctl.failingSeq) ? ctl.failedAttempts : 0) + 1;
+                        boolean lastReceive = d.receiveCount() >= system.redriveMaxReceiveCount();
+                        if (attempts < system.maxAttempts() && !lastReceive) {
+                            ctl.failingSeq = d.sequenceNumber();
+                            ctl.failedAttempts = attempts;
+                            changed = true;
+                            return new Stop(StopKind.RETRY, k, "handler failed (attempt " + attempts + " of "
+                                    + system.maxAttempts() + "): " + decision.failure);
                         }
-                        String reason = "handler failed on receive " + d.receiveCount() + " of "
-                                + system.maxReceiveCount() + ": " + decision.failure;
+                        String reason = "handler failed " + attempts + (attempts == 1 ? " time" : " times")
+                                + (lastReceive && attempts < system.maxAttempts()
+                                        ? " and the message reached the queue's last receive" : "")
+                                + ": " + decision.failure;
                         if (type.poisonPolicy() == PoisonPolicy.DEAD_LETTER) {
                             return new Stop(StopKind.DEAD_LETTER, k, reason);
                         }

@@ -44,7 +44,7 @@ import java.util.concurrent.Executor;
  * ActorSystem system = ActorSystem.builder()
  *         .register(Ledger.ACCOUNT)
  *         .stateStore(store).mailbox(mailbox).clock(clock)
- *         .maxReceiveCount(5)
+ *         .maxAttempts(5).redriveMaxReceiveCount(15)
  *         .build();
  * BatchOutcome outcome = system.process(mailbox.receive(10, Duration.ofSeconds(30), Duration.ofSeconds(1)));
  * }</pre>
@@ -57,7 +57,8 @@ public final class ActorSystem {
     private final Mailbox mailbox;
     private final Clock clock;
     private final Codec codec;
-    private final int maxReceiveCount;
+    private final int maxAttempts;
+    private final int redriveMaxReceiveCount;
     private final int maxConflictRetries;
     private final int maxSenderMarks;
     private final int keptRejections;
@@ -71,7 +72,8 @@ public final class ActorSystem {
         this.mailbox = b.mailbox;
         this.clock = b.clock;
         this.codec = b.codec;
-        this.maxReceiveCount = b.maxReceiveCount;
+        this.maxAttempts = b.maxAttempts;
+        this.redriveMaxReceiveCount = b.redriveMaxReceiveCount;
         this.maxConflictRetries = b.maxConflictRetries;
         this.maxSenderMarks = b.maxSenderMarks;
         this.keptRejections = b.keptRejections;
@@ -278,8 +280,12 @@ public final class ActorSystem {
         return codec;
     }
 
-    int maxReceiveCount() {
-        return maxReceiveCount;
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    int redriveMaxReceiveCount() {
+        return redriveMaxReceiveCount;
     }
 
     int maxConflictRetries() {
@@ -334,7 +340,8 @@ public final class ActorSystem {
         private Mailbox mailbox;
         private Clock clock = Clock.systemUTC();
         private Codec codec;
-        private int maxReceiveCount = 5;
+        private int maxAttempts = 5;
+        private int redriveMaxReceiveCount = Integer.MAX_VALUE;
         private int maxConflictRetries = 5;
         private int maxSenderMarks = 1000;
         private int keptRejections = 20;
@@ -376,15 +383,29 @@ public final class ActorSystem {
         }
 
         /**
-         * The receive count at which a failing message is given up (dead-lettered or parked). Set the queue's
-         * redrive maxReceiveCount to the same number: the queue then moves a message only if the consumer died on
-         * its last attempt.
+         * How many times a handler may fail on one message before it is given up (dead-lettered or parked, per the
+         * actor type's {@link io.fifoactors.core.PoisonPolicy}). Attempts are counted in the actor's record, not by
+         * the queue's receive count, which also grows when a consumer dies or when an earlier message of the group
+         * failed in the same batch.
          */
-        public Builder maxReceiveCount(int n) {
+        public Builder maxAttempts(int n) {
             if (n < 1 || n > 1000) {
-                throw new ConfigurationException("maxReceiveCount must be 1 to 1000, was " + n);
+                throw new ConfigurationException("maxAttempts must be 1 to 1000, was " + n);
             }
-            this.maxReceiveCount = n;
+            this.maxAttempts = n;
+            return this;
+        }
+
+        /**
+         * The queue's redrive maxReceiveCount, if known: a message failing on that receive is given up by the runtime
+         * with its cause, rather than moved by the queue without one. Set the queue's count well above
+         * {@link #maxAttempts} (three times is a good start) so that infrastructure failures do not exhaust it.
+         */
+        public Builder redriveMaxReceiveCount(int n) {
+            if (n < 1 || n > 1000) {
+                throw new ConfigurationException("redriveMaxReceiveCount must be 1 to 1000, was " + n);
+            }
+            this.redriveMaxReceiveCount = n;
             return this;
         }
 
