@@ -1,0 +1,265 @@
+package io.fifoactors.sqs;
+
+import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.core.PermanentFailureException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Creates, idempotently, the two FIFO queues a {@link SqsMailbox} needs: {@code <name>.fifo} and its dead-letter
+ * queue {@code <name>-dlq.fifo}, with a redrive policy (move after {@code maxReceiveCount} receives), the visibility
+ * timeout, explicit deduplication ids (ContentBasedDeduplication=false) and the high-throughput FIFO settings
+ * (DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId). The dead-letter queue keeps messages
+ * for the longest retention SQS allows (14 days by default).
+ *
+ * <pre>{@code
+ * SqsQueues queues = SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(5).build().provision("accounts");
+ * }</pre>
+ *
+ * <p>Provisioning a queue that exists brings its attributes to these settings. Thread-safe: it keeps no mutable
+ * state; the client is the caller's and is never closed.
+ */
+public final class SqsQueueProvisioner {
+    private static final String FIFO_SUFFIX = ".fifo";
+    private static final String DLQ_SUFFIX = "-dlq";
+    private static final int MAX_QUEUE_NAME = 80;
+    /** The longest base name: the dead-letter queue's name adds "-dlq.fifo". */
+    static final int MAX_BASE_NAME = MAX_QUEUE_NAME - DLQ_SUFFIX.length() - FIFO_SUFFIX.length();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final long MIN_RETENTION_SECONDS = 60;
+    private static final long MAX_RETENTION_SECONDS = 1_209_600;
+
+    private final SqsClient client;
+    private final int maxReceiveCount;
+    private final Duration visibilityTimeout;
+    private final Duration deadLetterRetention;
+
+    private SqsQueueProvisioner(Builder b) {
+        this.client = b.client;
+        this.maxReceiveCount = b.maxReceiveCount;
+        this.visibilityTimeout = b.visibilityTimeout;
+        this.deadLetterRetention = b.deadLetterRetention;
+    }
+
+    /** A new builder; {@code client} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Creates (or updates) {@code <name>.fifo} and {@code <name>-dlq.fifo} and returns their URLs and ARNs.
+     *
+     * @param name the base name: letters, digits, '-' and '_', at most 71 characters; a trailing ".fifo" is ignored
+     * @throws IllegalArgumentException if the name is not a valid base name
+     * @throws io.fifoactors.core.TransientFailureException if SQS failed for a passing reason
+     * @throws io.fifoactors.core.PermanentFailureException if SQS refused
+     */
+    public SqsQueues provision(String name) {
+        String base = baseName(name);
+        String dlqName = base + DLQ_SUFFIX + FIFO_SUFFIX;
+        String queueName = base + FIFO_SUFFIX;
+
+        Map<QueueAttributeName, String> dlqAttributes = fifoAttributes();
+        dlqAttributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                Long.toString(deadLetterRetention.getSeconds()));
+        String dlqUrl = createOrUpdate(dlqName, dlqAttributes);
+        String dlqArn = arn(dlqUrl);
+
+        Map<QueueAttributeName, String> attributes = fifoAttributes();
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(SqsMailbox.seconds("visibilityTimeout",
+                visibilityTimeout, SqsMailbox.MAX_VISIBILITY_SECONDS)));
+        attributes.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(dlqArn, maxReceiveCount));
+        String queueUrl = createOrUpdate(queueName, attributes);
+        return new SqsQueues(queueUrl, dlqUrl, arn(queueUrl), dlqArn);
+    }
+
+    /** Deletes both queues; queues that do not exist are ignored. SQS may take up to 60 s to free the names. */
+    public void delete(SqsQueues queues) {
+        Objects.requireNonNull(queues, "queues");
+        for (String url : new String[] {queues.queueUrl(), queues.deadLetterQueueUrl()}) {
+            try {
+                client.deleteQueue(b -> b.queueUrl(url));
+            } catch (QueueDoesNotExistException gone) {
+                // already deleted
+            } catch (SdkException e) {
+                throw SqsErrors.map("DeleteQueue", url, e);
+            }
+        }
+    }
+
+    /** The redrive policy JSON. */
+    static String redrivePolicy(String deadLetterArn, int maxReceiveCount) {
+        return "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
+    }
+
+    static String baseName(String name) {
+        Objects.requireNonNull(name, "name");
+        String base = name.endsWith(FIFO_SUFFIX) ? name.substring(0, name.length() - FIFO_SUFFIX.length()) : name;
+        if (base.isEmpty() || base.length() > MAX_BASE_NAME || !NAME.matcher(base).matches()) {
+            throw new IllegalArgumentException("queue base name '" + name + "' must be 1 to " + MAX_BASE_NAME
+                    + " letters, digits, '-' or '_' (the queues are <name>.fifo and <name>-dlq.fifo)");
+        }
+        return base;
+    }
+
+    private static Map<QueueAttributeName, String> fifoAttributes() {
+        Map<QueueAttributeName, String> a = new EnumMap<>(QueueAttributeName.class);
+        a.put(QueueAttributeName.FIFO_QUEUE, "true");
+        a.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
+        a.put(QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup");
+        a.put(QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId");
+        return a;
+    }
+
+    private String createOrUpdate(String queueName, Map<QueueAttributeName, String> attributes) {
+        try {
+            return client.createQueue(b -> b.queueName(queueName).attributes(attributes)).queueUrl();
+        } catch (QueueNameExistsException exists) {
+            // AWS refuses CreateQueue for an existing queue whose attributes differ: converge instead.
+            return update(queueName, attributes);
+        } catch (SdkException e) {
+            throw SqsErrors.map("CreateQueue", queueName, e);
+        }
+    }
+
+    /**
+     * Brings an existing queue to the wanted attributes: sets those the queue reports with a different value.
+     * Attributes the server does not report (ElasticMQ leaves out DeduplicationScope, FifoThroughputLimit and
+     * MessageRetentionPeriod, and refuses to set the first two) are left alone.
+     */
+    private String update(String queueName, Map<QueueAttributeName, String> wanted) {
+        try {
+            String url = client.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+            Map<QueueAttributeName, String> current = client.getQueueAttributes(
+                    b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+            Map<QueueAttributeName, String> changes = changes(current, wanted);
+            if (!changes.isEmpty()) {
+                client.setQueueAttributes(b -> b.queueUrl(url).attributes(changes));
+            }
+            return url;
+        } catch (SdkException e) {
+            throw SqsErrors.map("SetQueueAttributes", queueName, e);
+        }
+    }
+
+    /** The wanted attributes that the queue reports with another value (FifoQueue cannot change). */
+    static Map<QueueAttributeName, String> changes(Map<QueueAttributeName, String> current,
+                                                   Map<QueueAttributeName, String> wanted) {
+        Map<QueueAttributeName, String> changes = new EnumMap<>(QueueAttributeName.class);
+        wanted.forEach((name, value) -> {
+            String now = current.get(name);
+            if (name != QueueAttributeName.FIFO_QUEUE && now != null && !sameValue(name, now, value)) {
+                changes.put(name, value);
+            }
+        });
+        return changes;
+    }
+
+    private static boolean sameValue(QueueAttributeName name, String now, String wanted) {
+        if (name == QueueAttributeName.REDRIVE_POLICY) {
+            // servers differ in quoting the count and in spacing: compare without them
+            return now.replaceAll("[\\s\"]", "").equals(wanted.replaceAll("[\\s\"]", ""));
+        }
+        return now.equals(wanted);
+    }
+
+    private String arn(String queueUrl) {
+        try {
+            String arn = client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            if (arn == null) {
+                throw new PermanentFailureException("SQS returned no QueueArn for " + queueUrl);
+            }
+            return arn;
+        } catch (SdkException e) {
+            throw SqsErrors.map("GetQueueAttributes", queueUrl, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqsQueueProvisioner[maxReceiveCount=" + maxReceiveCount + ", visibilityTimeout=" + visibilityTimeout
+                + ", deadLetterRetention=" + deadLetterRetention + "]";
+    }
+
+    /**
+     * Builds an {@link SqsQueueProvisioner}.
+     *
+     * <pre>{@code
+     * SqsQueueProvisioner p = SqsQueueProvisioner.builder()
+     *         .client(sqs).maxReceiveCount(5).visibilityTimeout(Duration.ofSeconds(30)).build();
+     * }</pre>
+     *
+     * <p>Not thread-safe; build on one thread.
+     */
+    public static final class Builder {
+        private SqsClient client;
+        private int maxReceiveCount = 5;
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private Duration deadLetterRetention = Duration.ofSeconds(MAX_RETENTION_SECONDS);
+
+        private Builder() {
+        }
+
+        /** The SQS client (required); never closed by the provisioner. */
+        public Builder client(SqsClient client) {
+            this.client = client;
+            return this;
+        }
+
+        /** Receives after which SQS moves a message to the dead-letter queue: 1 to 1000 (default 5). */
+        public Builder maxReceiveCount(int maxReceiveCount) {
+            this.maxReceiveCount = maxReceiveCount;
+            return this;
+        }
+
+        /** The queue's default visibility timeout, whole seconds up to 12 hours (default 30 s). */
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            this.visibilityTimeout = visibilityTimeout;
+            return this;
+        }
+
+        /** How long the dead-letter queue keeps messages: 60 s to 14 days (default 14 days). */
+        public Builder deadLetterRetention(Duration deadLetterRetention) {
+            this.deadLetterRetention = deadLetterRetention;
+            return this;
+        }
+
+        /**
+         * The provisioner.
+         *
+         * @throws ConfigurationException if the client is missing or a setting is out of range
+         */
+        public SqsQueueProvisioner build() {
+            if (client == null) {
+                throw new ConfigurationException("SqsQueueProvisioner.builder() is missing client(SqsClient)");
+            }
+            if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+                throw new ConfigurationException("SqsQueueProvisioner maxReceiveCount must be 1 to 1000, was "
+                        + maxReceiveCount);
+            }
+            if (visibilityTimeout == null || visibilityTimeout.isNegative()
+                    || visibilityTimeout.getNano() != 0
+                    || visibilityTimeout.getSeconds() > SqsMailbox.MAX_VISIBILITY_SECONDS) {
+                throw new ConfigurationException("SqsQueueProvisioner visibilityTimeout must be whole seconds from 0"
+                        + " to 12 hours, was " + visibilityTimeout);
+            }
+            if (deadLetterRetention == null || deadLetterRetention.getNano() != 0
+                    || deadLetterRetention.getSeconds() < MIN_RETENTION_SECONDS
+                    || deadLetterRetention.getSeconds() > MAX_RETENTION_SECONDS) {
+                throw new ConfigurationException("SqsQueueProvisioner deadLetterRetention must be whole seconds from"
+                        + " 60 s to 14 days, was " + deadLetterRetention);
+            }
+            return new SqsQueueProvisioner(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.fifoactors.sqs;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A scriptable in-process {@link SqsClient} for unit tests: it records every request and answers through a
+ * replaceable function per operation (by default: every entry succeeds). Operations not scripted here throw
+ * UnsupportedOperationException (the interface's default).
+ */
+final class FakeSqsClient implements SqsClient {
+    final List<SendMessageBatchRequest> sendBatches = new ArrayList<>();
+    final List<DeleteMessageBatchRequest> deleteBatches = new ArrayList<>();
+    final List<ChangeMessageVisibilityBatchRequest> visibilityBatches = new ArrayList<>();
+    final List<ReceiveMessageRequest> receives = new ArrayList<>();
+    final List<SendMessageRequest> sends = new ArrayList<>();
+
+    /** For SendMessageBatch, per entry: {@code null} for success, or the error to report. */
+    Function<SendMessageBatchRequestEntry, BatchResultErrorEntry> sendScript = e -> null;
+    /** When set, SendMessageBatch throws this instead of answering. */
+    RuntimeException sendBatchThrows;
+    /** For DeleteMessageBatch: by receipt handle. */
+    Function<String, BatchResultErrorEntry> deleteScript = h -> null;
+    /** For ChangeMessageVisibilityBatch: by receipt handle. */
+    Function<String, BatchResultErrorEntry> visibilityScript = h -> null;
+    /** Answers ReceiveMessage. */
+    Function<ReceiveMessageRequest, ReceiveMessageResponse> receiveScript = r -> ReceiveMessageResponse.builder().build();
+    /** Entries whose id is listed are left out of the SendMessageBatch response altogether (once each). */
+    final List<String> dropFromSendResponseOnce = new ArrayList<>();
+
+    static BatchResultErrorEntry error(String code, boolean senderFault) {
+        return BatchResultErrorEntry.builder().code(code).senderFault(senderFault).message(code + " (fake)").build();
+    }
+
+    @Override
+    public SendMessageBatchResponse sendMessageBatch(SendMessageBatchRequest request) {
+        sendBatches.add(request);
+        if (sendBatchThrows != null) {
+            throw sendBatchThrows;
+        }
+        List<SendMessageBatchResultEntry> ok = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        for (SendMessageBatchRequestEntry e : request.entries()) {
+            if (dropFromSendResponseOnce.remove(e.messageDeduplicationId())) {
+                continue;
+            }
+            BatchResultErrorEntry error = sendScript.apply(e);
+            if (error == null) {
+                ok.add(SendMessageBatchResultEntry.builder().id(e.id()).messageId("sqs-" + e.id()).build());
+            } else {
+                failed.add(error.toBuilder().id(e.id()).build());
+            }
+        }
+        return SendMessageBatchResponse.builder().successful(ok).failed(failed).build();
+    }
+
+    @Override
+    public DeleteMessageBatchResponse deleteMessageBatch(DeleteMessageBatchRequest request) {
+        deleteBatches.add(request);
+        List<DeleteMessageBatchResultEntry> ok = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        request.entries().forEach(e -> {
+            BatchResultErrorEntry error = deleteScript.apply(e.receiptHandle());
+            if (error == null) {
+                ok.add(DeleteMessageBatchResultEntry.builder().id(e.id()).build());
+            } else {
+                failed.add(error.toBuilder().id(e.id()).build());
+            }
+        });
+        return DeleteMessageBatchResponse.builder().successful(ok).failed(failed).build();
+    }
+
+    @Override
+    public ChangeMessageVisibilityBatchResponse changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest request) {
+        visibilityBatches.add(request);
+        List<ChangeMessageVisibilityBatchResultEntry> ok = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        request.entries().forEach(e -> {
+            BatchResultErrorEntry error = visibilityScript.apply(e.receiptHandle());
+            if (error == null) {
+                ok.add(ChangeMessageVisibilityBatchResultEntry.builder().id(e.id()).build());
+            } else {
+                failed.add(error.toBuilder().id(e.id()).build());
+            }
+        });
+        return ChangeMessageVisibilityBatchResponse.builder().successful(ok).failed(failed).build();
+    }
+
+    @Override
+    public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
+        receives.add(request);
+        return receiveScript.apply(request);
+    }
+
+    @Override
+    public SendMessageResponse sendMessage(SendMessageRequest request) {
+        sends.add(request);
+        return SendMessageResponse.builder().messageId("sqs-dlq").sequenceNumber("1").build();
+    }
+
+    /** All message ids sent by SendMessageBatch, in request order (retries included). */
+    List<List<String>> sentIds() {
+        List<List<String>> out = new ArrayList<>();
+        for (SendMessageBatchRequest r : sendBatches) {
+            List<String> ids = new ArrayList<>();
+            r.entries().forEach(e -> ids.add(e.messageDeduplicationId()));
+            out.add(ids);
+        }
+        return out;
+    }
+
+    @Override
+    public String serviceName() {
+        return SERVICE_NAME;
+    }
+
+    @Override
+    public void close() {
+    }
+}

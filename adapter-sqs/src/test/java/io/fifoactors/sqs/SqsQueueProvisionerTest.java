@@ -1,0 +1,121 @@
+package io.fifoactors.sqs;
+
+import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.localaws.ElasticMqServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SqsQueueProvisionerTest {
+    private static ElasticMqServer server;
+    private static SqsClient client;
+
+    @BeforeAll
+    static void startServer() {
+        server = ElasticMqServer.start();
+        client = server.newClient();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static Map<QueueAttributeName, String> attributes(String url) {
+        return client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+    }
+
+    @Test
+    void provisionsAFifoQueueWithARedrivePolicyToItsFifoDeadLetterQueue() {
+        SqsQueues q = SqsQueueProvisioner.builder().client(client).maxReceiveCount(3)
+                .visibilityTimeout(Duration.ofSeconds(45)).build().provision("accounts");
+        assertTrue(q.queueUrl().endsWith("/accounts.fifo"), q.queueUrl());
+        assertTrue(q.deadLetterQueueUrl().endsWith("/accounts-dlq.fifo"), q.deadLetterQueueUrl());
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:accounts.fifo", q.queueArn());
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:accounts-dlq.fifo", q.dlqArn());
+
+        Map<QueueAttributeName, String> main = attributes(q.queueUrl());
+        assertEquals("true", main.get(QueueAttributeName.FIFO_QUEUE));
+        assertEquals("false", main.get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION));
+        assertEquals("45", main.get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        assertEquals("{\"deadLetterTargetArn\":\"" + q.dlqArn() + "\",\"maxReceiveCount\":3}",
+                main.get(QueueAttributeName.REDRIVE_POLICY));
+        assertEquals("true", attributes(q.deadLetterQueueUrl()).get(QueueAttributeName.FIFO_QUEUE));
+    }
+
+    @Test
+    void provisioningAgainIsIdempotentAndConvergesChangedSettings() {
+        SqsQueues first = SqsQueueProvisioner.builder().client(client).build().provision("orders.fifo");
+        SqsQueues again = SqsQueueProvisioner.builder().client(client).build().provision("orders");
+        assertEquals(first, again);
+
+        SqsQueues changed = SqsQueueProvisioner.builder().client(client).maxReceiveCount(9)
+                .visibilityTimeout(Duration.ofSeconds(12)).build().provision("orders");
+        assertEquals(first, changed);
+        Map<QueueAttributeName, String> main = attributes(changed.queueUrl());
+        assertEquals("12", main.get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        assertTrue(main.get(QueueAttributeName.REDRIVE_POLICY).contains("\"maxReceiveCount\":9"),
+                main.get(QueueAttributeName.REDRIVE_POLICY));
+    }
+
+    @Test
+    void deleteRemovesBothQueuesAndToleratesMissingOnes() {
+        SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(client).build();
+        SqsQueues q = p.provision("short-lived");
+        p.delete(q);
+        p.delete(q);
+        assertTrue(client.listQueues(b -> b.queueNamePrefix("short-lived")).queueUrls().isEmpty());
+    }
+
+    @Test
+    void queueNamesAreChecked() {
+        SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(client).build();
+        for (String bad : new String[] {"", ".fifo", "with space", "dot.ted", "x".repeat(72)}) {
+            assertThrows(IllegalArgumentException.class, () -> p.provision(bad), bad);
+        }
+        assertEquals("x".repeat(71), SqsQueueProvisioner.baseName("x".repeat(71)));
+    }
+
+    @Test
+    void theBuilderRefusesMissingOrOutOfRangeSettings() {
+        ConfigurationException missing = assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().build());
+        assertEquals("SqsQueueProvisioner.builder() is missing client(SqsClient)", missing.getMessage());
+        assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).maxReceiveCount(0).build());
+        assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).maxReceiveCount(1001).build());
+        assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).visibilityTimeout(Duration.ofMillis(1500)).build());
+        assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).visibilityTimeout(Duration.ofHours(13)).build());
+        assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).deadLetterRetention(Duration.ofDays(15)).build());
+    }
+
+    @Test
+    void onlyAttributesTheQueueReportsDifferentlyAreChanged() {
+        Map<QueueAttributeName, String> current = Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.VISIBILITY_TIMEOUT, "30",
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false",
+                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:d\", \"maxReceiveCount\":\"5\"}");
+        Map<QueueAttributeName, String> wanted = Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.VISIBILITY_TIMEOUT, "31",
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false",
+                QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup",
+                QueueAttributeName.REDRIVE_POLICY, SqsQueueProvisioner.redrivePolicy("arn:d", 5));
+        assertEquals(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "31"),
+                SqsQueueProvisioner.changes(current, wanted));
+    }
+}
