@@ -4,18 +4,19 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Hands control between the simulation's driver and its consumer threads so that exactly one of them runs at any
- * time: real threads, deterministic interleaving. The driver decides (from its seeded random source) who runs next.
+ * time: real threads, deterministic interleaving. Whoever holds the baton decides (from the seeded random source)
+ * who runs next and hands it over directly; a consumer that picks itself simply goes on, without a thread switch.
  */
 final class Baton {
     private final Semaphore driver = new Semaphore(0);
 
-    /** A consumer thread's side: it runs only between {@link #awaitTurn()} and {@link #giveBack()}. */
+    /** A consumer thread's place in line. */
     static final class Seat {
         private final Semaphore turn = new Semaphore(0);
     }
 
-    /** Driver: lets {@code seat}'s thread run until it gives the baton back. */
-    void run(Seat seat) {
+    /** Driver: starts {@code seat}'s thread and waits until control comes back to the driver. */
+    void runUntilDriverTurn(Seat seat) {
         seat.turn.release();
         driver.acquireUninterruptibly();
     }
@@ -25,14 +26,18 @@ final class Baton {
         seat.turn.acquireUninterruptibly();
     }
 
-    /** Consumer: hands control back to the driver. */
-    void giveBack() {
-        driver.release();
+    /** Consumer: passes control to {@code next} (or to the driver when {@code next} is null) and waits for its turn. */
+    void passTo(Seat self, Seat next) {
+        if (next == null) {
+            driver.release();
+        } else {
+            next.turn.release();
+        }
+        self.turn.acquireUninterruptibly();
     }
 
-    /** Consumer: hands control back and waits for its next turn. */
-    void yieldTurn(Seat seat) {
+    /** Consumer: hands control back to the driver for good (the thread ends). */
+    void giveBack() {
         driver.release();
-        seat.turn.acquireUninterruptibly();
     }
 }

@@ -2,6 +2,7 @@ package io.fifoactors.inmemory;
 
 import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.MessageTooLargeException;
+import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
@@ -45,6 +46,8 @@ public final class InMemoryMailbox implements Mailbox {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Message> byReceipt = new HashMap<>();
     private final Map<String, Long> dedupUntil = new HashMap<>();
+    /** Dedup entries in the order they were recorded; their expiries grow with it, so expired ones are at the head. */
+    private final ArrayDeque<Map.Entry<String, Long>> dedupOrder = new ArrayDeque<>();
     private final Map<String, Long> deadLetterDedupUntil = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long nextSequence = 10_000_000_000_000_000L;
@@ -69,14 +72,16 @@ public final class InMemoryMailbox implements Mailbox {
     private static final class Message {
         final OutgoingMessage out;
         final String sequence;
+        final long sequenceNumber;
         final Instant sentAt;
         int receiveCount;
         long visibleAtMillis;
         String receipt;
 
-        Message(OutgoingMessage out, String sequence, Instant sentAt) {
+        Message(OutgoingMessage out, long sequenceNumber, Instant sentAt) {
             this.out = out;
-            this.sequence = sequence;
+            this.sequenceNumber = sequenceNumber;
+            this.sequence = Long.toString(sequenceNumber);
             this.sentAt = sentAt;
         }
 
@@ -88,6 +93,10 @@ public final class InMemoryMailbox implements Mailbox {
     @Override
     public synchronized void send(List<OutgoingMessage> messages) {
         for (OutgoingMessage m : messages) {
+            if (m.attributes().size() > MAX_ATTRIBUTES) {
+                throw new PermanentFailureException("message " + m.messageId() + " has " + m.attributes().size()
+                        + " attributes; at most " + MAX_ATTRIBUTES + " are allowed");
+            }
             long size = Mailbox.sizeOf(m);
             if (size > MAX_MESSAGE_BYTES) {
                 throw new MessageTooLargeException(m.messageId(), size, MAX_MESSAGE_BYTES);
@@ -95,20 +104,27 @@ public final class InMemoryMailbox implements Mailbox {
         }
         long now = clock.millis();
         sends++;
+        expireDedup(now);
         for (OutgoingMessage m : messages) {
             Long until = dedupUntil.get(m.messageId());
             if (until != null && until > now) {
                 continue;
             }
-            dedupUntil.put(m.messageId(), now + DEDUP_WINDOW.toMillis());
+            long expiry = now + DEDUP_WINDOW.toMillis();
+            dedupUntil.put(m.messageId(), expiry);
+            dedupOrder.addLast(Map.entry(m.messageId(), expiry));
             OutgoingMessage copy = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
                     m.body().clone());
             groups.computeIfAbsent(m.groupId(), g -> new Group()).messages
-                    .addLast(new Message(copy, Long.toString(nextSequence++), Instant.ofEpochMilli(now)));
+                    .addLast(new Message(copy, nextSequence++, Instant.ofEpochMilli(now)));
             messageCount++;
         }
-        if (dedupUntil.size() > 100_000) {
-            dedupUntil.values().removeIf(t -> t <= now);
+    }
+
+    private void expireDedup(long now) {
+        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().getValue() <= now) {
+            Map.Entry<String, Long> e = dedupOrder.removeFirst();
+            dedupUntil.remove(e.getKey(), e.getValue());
         }
     }
 
@@ -131,9 +147,9 @@ public final class InMemoryMailbox implements Mailbox {
         long now = clock.millis();
         receives++;
         List<Delivery> out = new ArrayList<>();
-        // oldest head first, like SQS favours the oldest messages
-        PriorityQueue<Group> ready = new PriorityQueue<>((a, b) -> Long.compare(
-                Long.parseLong(a.messages.peekFirst().sequence), Long.parseLong(b.messages.peekFirst().sequence)));
+        // the (at most maxMessages) unlocked groups with the oldest heads, oldest first, as SQS favours old messages
+        PriorityQueue<Group> oldest = new PriorityQueue<>(maxMessages + 1,
+                (a, b) -> Long.compare(b.messages.peekFirst().sequenceNumber, a.messages.peekFirst().sequenceNumber));
         for (Iterator<Map.Entry<String, Group>> it = groups.entrySet().iterator(); it.hasNext(); ) {
             Group g = it.next().getValue();
             redrive(g, now);
@@ -141,12 +157,17 @@ public final class InMemoryMailbox implements Mailbox {
                 it.remove();
                 continue;
             }
-            if (g.messages.stream().noneMatch(m -> m.inFlight(now))) {
-                ready.add(g);
+            if (g.messages.peekFirst().visibleAtMillis > now || locked(g, now)) {
+                continue;
+            }
+            oldest.add(g);
+            if (oldest.size() > maxMessages) {
+                oldest.poll();
             }
         }
-        while (out.size() < maxMessages && !ready.isEmpty()) {
-            Group g = ready.poll();
+        List<Group> ready = new ArrayList<>(oldest);
+        ready.sort((a, b) -> Long.compare(a.messages.peekFirst().sequenceNumber, b.messages.peekFirst().sequenceNumber));
+        for (Group g : ready) {
             for (Message m : g.messages) {
                 if (out.size() >= maxMessages || m.visibleAtMillis > now) {
                     break;
@@ -161,8 +182,20 @@ public final class InMemoryMailbox implements Mailbox {
                 out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence, m.receiveCount, m.sentAt,
                         m.out.attributes(), m.out.body().clone(), m.receipt));
             }
+            if (out.size() >= maxMessages) {
+                break;
+            }
         }
         return out;
+    }
+
+    private static boolean locked(Group g, long now) {
+        for (Message m : g.messages) {
+            if (m.inFlight(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moves the group's head messages that were received maxReceiveCount times, and are visible, to the DLQ. */

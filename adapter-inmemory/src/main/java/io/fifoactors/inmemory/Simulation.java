@@ -31,8 +31,10 @@ import java.util.function.Supplier;
  * A deterministic simulation of an actor system deployed on SQS FIFO + DynamoDB + Lambda: N concurrent consumers
  * ("Lambda invocations") share one {@link InMemoryMailbox} and one {@link InMemoryStateStore} on a
  * {@link VirtualClock}. Each consumer is a real thread running the real runtime, but only one runs at a time: at
- * every port call it hands control back, and a random source seeded by {@code seed} picks who runs next and which
- * fault (from the {@link FaultPlan}) strikes. The same seed gives the same interleaving, the same faults and the same
+ * every port call it hands control back. Time is discrete-event: every call takes a random latency, the consumer whose
+ * next call comes first runs next (ties broken by the seed), and a stalled consumer only delays itself, as a slow
+ * Lambda invocation would. A random source seeded by {@code seed} draws latencies, ties and faults (from the
+ * {@link FaultPlan}). The same seed gives the same interleaving, the same faults and the same
  * result; {@link RunResult#traceHash()} fingerprints the whole run.
  *
  * <pre>{@code
@@ -60,6 +62,7 @@ public final class Simulation implements AutoCloseable {
     private final long maxSteps;
 
     private final VirtualClock clock;
+    private final Instant startTime;
     private final InMemoryMailbox mailbox;
     private final InMemoryStateStore store;
     private final SplittableRandom random;
@@ -81,6 +84,8 @@ public final class Simulation implements AutoCloseable {
     private int maxHolding;
     private boolean started;
     private boolean closed;
+    private boolean settled;
+    private long runStartSteps;
 
     private Simulation(Builder b) {
         this.seed = b.seed;
@@ -94,6 +99,7 @@ public final class Simulation implements AutoCloseable {
         this.userListener = b.listener;
         this.maxSteps = b.maxSteps;
         this.clock = VirtualClock.at(b.start);
+        this.startTime = b.start;
         this.mailbox = InMemoryMailbox.builder().clock(clock).maxReceiveCount(redriveMaxReceiveCount).build();
         this.store = InMemoryStateStore.create();
         this.random = new SplittableRandom(seed);
@@ -128,6 +134,11 @@ public final class Simulation implements AutoCloseable {
         return seed;
     }
 
+    /** The virtual time the simulation started at. */
+    public Instant startTime() {
+        return startTime;
+    }
+
     private ActorSystem newSystem(StateStore s, Mailbox m) {
         ActorSystem.Builder b = ActorSystem.builder();
         configure.accept(b);
@@ -156,35 +167,51 @@ public final class Simulation implements AutoCloseable {
                 t.start();
             }
         }
-        long startSteps = steps;
-        List<SimConsumer> ready = new ArrayList<>(consumers.size());
+        runStartSteps = steps;
+        SimConsumer first = pickNext();
+        if (first != null) {
+            baton.runUntilDriverTurn(first.seat);
+        }
+        return result(settled);
+    }
+
+    /**
+     * Discrete-event order: the consumer whose next port call comes first runs next, ties broken by the seed; moves
+     * the clock to that moment. Null when the run is over ({@link #settled} says how).
+     */
+    private SimConsumer pickNext() {
         while (true) {
-            if (steps - startSteps > maxSteps) {
-                return result(false);
+            if (steps - runStartSteps > maxSteps) {
+                settled = false;
+                return null;
             }
-            ready.clear();
             long now = clock.millis();
+            long best = Long.MAX_VALUE;
+            SimConsumer chosen = null;
+            int ties = 0;
             for (SimConsumer c : consumers) {
-                if (!c.isIdle(now)) {
-                    ready.add(c);
+                long t = c.nextStepAt(now);
+                if (t < best) {
+                    best = t;
+                    chosen = c;
+                    ties = 1;
+                } else if (t == best && t != Long.MAX_VALUE && random.nextInt(++ties) == 0) {
+                    chosen = c;
                 }
             }
-            if (ready.isEmpty()) {
+            if (chosen == null) {
                 if (mailbox.size() == 0) {
-                    return result(true);
-                }
-                Instant next = mailbox.nextVisibleAt();
-                if (next != null) {
-                    clock.advanceTo(next);
+                    settled = true;
+                    return null;
                 }
                 for (SimConsumer c : consumers) {
-                    c.idle = false;
+                    c.idle = false; // nothing will wake them, yet messages remain: poll again now
                 }
                 continue;
             }
-            SimConsumer chosen = ready.get(random.nextInt(ready.size()));
+            clock.advanceTo(Instant.ofEpochMilli(best));
             steps++;
-            baton.run(chosen.seat);
+            return chosen;
         }
     }
 
@@ -204,7 +231,7 @@ public final class Simulation implements AutoCloseable {
             for (SimConsumer c : consumers) {
                 c.stopping = true;
                 if (!c.finished) {
-                    baton.run(c.seat);
+                    baton.runUntilDriverTurn(c.seat);
                 }
             }
         }
@@ -214,13 +241,19 @@ public final class Simulation implements AutoCloseable {
 
     /** Called by a consumer thread at every port call: gives up the turn, then draws latency and a fault. */
     private Fault step(SimConsumer c, String op, String target) {
-        baton.yieldTurn(c.seat);
+        if (!c.stopping) {
+            SimConsumer next = pickNext();
+            if (next != c) {
+                baton.passTo(c.seat, next == null ? null : next.seat);
+            }
+        }
         if (c.stopping) {
             throw new SimulatedCrash("at shutdown");
         }
         long min = faults.minLatency().toMillis();
         long max = faults.maxLatency().toMillis();
-        clock.advance(Duration.ofMillis(max > min ? min + random.nextLong(max - min + 1) : min));
+        // the call happens now; the consumer's next call comes after this one's latency
+        c.readyAt = clock.millis() + (max > min ? min + random.nextLong(max - min + 1) : min);
         Fault fault = Fault.NONE;
         if (!faults.isNone()) {
             double r = random.nextDouble();
@@ -232,7 +265,7 @@ public final class Simulation implements AutoCloseable {
                 fault = after ? Fault.TRANSIENT_AFTER : Fault.TRANSIENT_BEFORE;
                 transients++;
             } else if (r < faults.crashRate() + faults.transientRate() + faults.stallRate()) {
-                clock.advance(faults.stall());
+                c.readyAt += faults.stall().toMillis();
                 stalls++;
                 trace(c, op, target, "STALL");
                 return fault;
@@ -281,13 +314,18 @@ public final class Simulation implements AutoCloseable {
         boolean idle;
         long idleVersion;
         long idleUntilMillis;
+        long readyAt;
 
         SimConsumer(int index) {
             this.index = index;
         }
 
-        boolean isIdle(long now) {
-            return idle && idleVersion == mailboxVersion && now < idleUntilMillis;
+        /** When this consumer makes its next port call; MAX_VALUE if it waits for something to change. */
+        long nextStepAt(long now) {
+            if (idle && idleVersion == mailboxVersion) {
+                return idleUntilMillis == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(idleUntilMillis, readyAt);
+            }
+            return Math.max(readyAt, now);
         }
 
         @Override

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
 final class WireFormat {
     /** SQS's message size limit (body and attributes), the same for every mailbox. */
     static final long MAX_MESSAGE_BYTES = Mailbox.MAX_MESSAGE_BYTES;
+    /** SQS's own limit on a message as sent (body plus attributes). */
+    static final long SQS_MAX_MESSAGE_BYTES = 262_144;
     /** SQS accepts at most this many message attributes. */
     static final int MAX_SQS_ATTRIBUTES = 10;
     static final String INTERNAL_PREFIX = "fa-sqs-";
@@ -106,8 +108,8 @@ final class WireFormat {
             attributes.put(ENCODING, stringValue(body.encoding()));
         }
         long size = size(body.text(), attributes);
-        if (size > MAX_MESSAGE_BYTES) {
-            throw new MessageTooLargeException(m.messageId(), size, MAX_MESSAGE_BYTES);
+        if (size > SQS_MAX_MESSAGE_BYTES) {
+            throw new MessageTooLargeException(m.messageId(), size, SQS_MAX_MESSAGE_BYTES);
         }
         return new Encoded(m.groupId(), m.messageId(), body.text(), attributes, size);
     }

@@ -34,8 +34,15 @@ public interface Mailbox {
     /** The most messages one receive returns. */
     int MAX_BATCH = 10;
 
-    /** The largest message any mailbox accepts, as {@link #sizeOf} counts it (SQS's limit, 256 KiB). */
-    long MAX_MESSAGE_BYTES = 262_144;
+    /**
+     * The largest message every mailbox accepts, as {@link #sizeOf} counts it: SQS's 256 KiB less 2 KiB that an
+     * adapter may add on the wire (its own attributes). A message within this limit and with a UTF-8 text body fits
+     * every adapter; a binary body may be refused by an adapter that must encode it (SQS: Base64).
+     */
+    long MAX_MESSAGE_BYTES = 262_144 - 2_048;
+
+    /** The most attributes a message may carry (SQS allows 10; adapters keep 3 for themselves). */
+    int MAX_ATTRIBUTES = 7;
 
     /**
      * A message's size as SQS counts it: the body plus, per attribute, the UTF-8 bytes of its name, its data type

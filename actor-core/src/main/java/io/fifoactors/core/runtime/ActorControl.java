@@ -27,8 +27,11 @@ final class ActorControl {
     String appliedSeq = SequenceNumbers.NONE;
     long outSeq;
     final List<OutboxEntry> outbox = new ArrayList<>();
-    /** Insertion order is the order marks were last advanced: the eldest is evicted first. */
-    final LinkedHashMap<String, Long> senderMarks = new LinkedHashMap<>();
+    /**
+     * Per-sender high-water marks, keyed by a stable 64-bit hash of the sender's group id (16 bytes a sender in the
+     * record). Insertion order is the order marks were last advanced: the eldest is evicted first.
+     */
+    final LinkedHashMap<Long, Long> senderMarks = new LinkedHashMap<>();
     final List<Stashed> stash = new ArrayList<>();
     Stashed parked;
     final List<Stashed> held = new ArrayList<>();
@@ -42,15 +45,16 @@ final class ActorControl {
     final ArrayDeque<RejectionRecord> recentRejections = new ArrayDeque<>();
 
     boolean isDuplicateFromSender(String sender, long senderSeq) {
-        Long mark = senderMarks.get(sender);
+        Long mark = senderMarks.get(senderKey(sender));
         return mark != null && senderSeq <= mark;
     }
 
     void advanceSenderMark(String sender, long senderSeq, int maxMarks) {
-        senderMarks.remove(sender);
-        senderMarks.put(sender, senderSeq);
+        Long key = senderKey(sender);
+        senderMarks.remove(key);
+        senderMarks.put(key, senderSeq);
         while (senderMarks.size() > maxMarks) {
-            Iterator<String> eldest = senderMarks.keySet().iterator();
+            Iterator<Long> eldest = senderMarks.keySet().iterator();
             eldest.next();
             eldest.remove();
             evictedMarks++;
@@ -66,6 +70,23 @@ final class ActorControl {
         while (recentRejections.size() > keep) {
             recentRejections.removeFirst();
         }
+    }
+
+    /**
+     * FNV-1a over the UTF-16 code units, then the SplitMix64 finaliser. Persisted: it must never change. With at
+     * most a few thousand senders per actor a collision is a 1 in 10^12 event.
+     */
+    static long senderKey(String sender) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < sender.length(); i++) {
+            h ^= sender.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xbf58476d1ce4e5b9L;
+        h ^= h >>> 27;
+        h *= 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     byte[] encode() {
@@ -89,8 +110,8 @@ final class ActorControl {
                 writeBytes(out, e.body());
             }
             out.writeInt(senderMarks.size());
-            for (Map.Entry<String, Long> m : senderMarks.entrySet()) {
-                out.writeUTF(m.getKey());
+            for (Map.Entry<Long, Long> m : senderMarks.entrySet()) {
+                out.writeLong(m.getKey());
                 out.writeLong(m.getValue());
             }
             writeStashed(out, stash);
@@ -136,7 +157,7 @@ final class ActorControl {
             }
             int marks = in.readInt();
             for (int i = 0; i < marks; i++) {
-                c.senderMarks.put(in.readUTF(), in.readLong());
+                c.senderMarks.put(in.readLong(), in.readLong());
             }
             readStashedList(in, c.stash);
             if (in.readBoolean()) {

@@ -9,11 +9,13 @@ import io.fifoactors.core.Handler;
 import io.fifoactors.core.MessageDecodingException;
 import io.fifoactors.core.MessageEncodingException;
 import io.fifoactors.core.MessageMetadata;
+import io.fifoactors.core.MessageTooLargeException;
 import io.fifoactors.core.PoisonPolicy;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.VersionConflictException;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.SequenceNumbers;
 import io.fifoactors.core.port.StoredRecord;
@@ -37,6 +39,10 @@ import java.util.Optional;
  * are released). Not thread-safe; one runner per group per batch.
  */
 final class ActorRunner {
+    /** Bytes the sender and sequence attributes can add to an outgoing message. */
+    private static final long ENVELOPE_OVERHEAD = Envelope.SENDER.length() + Envelope.SENDER_SEQ.length()
+            + 2 * "String".length() + ActorId.MAX_GROUP_ID_LENGTH + 20;
+
     private final ActorSystem system;
     private final String groupId;
     private final List<Delivery> deliveries;
@@ -93,6 +99,7 @@ final class ActorRunner {
             return retryFrom(0, "loading the record failed: " + describe(e));
         }
         boolean skipParkedDone = false;
+        boolean storedOutboxSent = false;
         while (i < deliveries.size()) {
             try {
                 startWorking(record);
@@ -142,8 +149,13 @@ final class ActorRunner {
                 version = next.version();
             }
             pending.forEach(system::emit);
-            if (!flushOutbox()) {
-                return retryFrom(i, "sending the outbox failed");
+            if (!ctl.outbox.isEmpty()) {
+                if (!flushOutbox()) {
+                    return retryFrom(i, "sending the outbox failed");
+                }
+                storedOutboxSent = true;
+            } else if (changed) {
+                storedOutboxSent = false;
             }
             i += consumed[0];
             switch (stop.kind()) {
@@ -172,7 +184,25 @@ final class ActorRunner {
                 }
             }
         }
+        if (storedOutboxSent && record != null) {
+            clearOutbox(record);
+        }
         return List.of();
+    }
+
+    /**
+     * Writes the record again without the outbox, now that all of it is sent, so that the next consumer of this actor
+     * (often another one, which cannot know) does not send it again. Best effort: if it fails, the entries are re-sent
+     * later and the receivers recognise them.
+     */
+    private void clearOutbox(StoredRecord record) {
+        ctl.outbox.clear();
+        try {
+            system.store().commit(id, record.version(), new StoredRecord(record.version() + 1, record.state(),
+                    ctl.encode()));
+        } catch (RuntimeException e) {
+            system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "outbox clear skipped: " + describe(e)));
+        }
     }
 
     /**
@@ -253,15 +283,21 @@ final class ActorRunner {
             Stashed msg = new Stashed(d.messageId(), wireType, d.body(), sender, senderSeq,
                     d.sentAt().toEpochMilli(), d.receiveCount(), 0, null);
 
+            // a system message that finds nothing to do writes nothing
+            boolean effective = true;
             if (wireType.equals(Envelope.SYSTEM_WAKE)) {
+                boolean before = changed;
+                changed = false;
                 expireDue(now);
                 drainStash(now);
+                effective = changed;
+                changed |= before;
             } else if (wireType.equals(Envelope.SYSTEM_UNPARK)) {
                 String resolution = new String(d.body(), StandardCharsets.US_ASCII);
                 if (ctl.parked != null && resolution.equals(Resolution.SKIP.name()) && !parkedAlreadyDeadLettered) {
                     return new Stop(StopKind.SKIP_PARKED, k, null);
                 }
-                unpark(resolution, parkedAlreadyDeadLettered, now);
+                effective = unpark(resolution, parkedAlreadyDeadLettered, now);
                 parkedAlreadyDeadLettered = false;
             } else {
                 Class<?> cls = type.messageClass(wireType);
@@ -309,11 +345,13 @@ final class ActorRunner {
                     }
                 }
             }
-            if (sender != null) {
-                ctl.advanceSenderMark(sender, senderSeq, system.maxSenderMarks());
+            if (effective) {
+                if (sender != null) {
+                    ctl.advanceSenderMark(sender, senderSeq, system.maxSenderMarks());
+                }
+                ctl.appliedSeq = d.sequenceNumber();
+                changed = true;
             }
-            ctl.appliedSeq = d.sequenceNumber();
-            changed = true;
             consumed[0]++;
         }
         return Stop.END;
@@ -356,8 +394,15 @@ final class ActorRunner {
                 throw new MessageEncodingException(s.message().getClass().getName()
                         + " is not a message of actor type " + target.name());
             }
-            out.add(new OutgoingMessage(s.target().groupId(), "", Map.of(Envelope.TYPE, wireName),
-                    system.codec().encode(s.message())));
+            OutgoingMessage m = new OutgoingMessage(s.target().groupId(), "", Map.of(Envelope.TYPE, wireName),
+                    system.codec().encode(s.message()));
+            // checked now, with room for the envelope, so that an oversized send fails the handler's decision
+            // instead of being committed to an outbox that could never be sent
+            long size = Mailbox.sizeOf(m) + ENVELOPE_OVERHEAD;
+            if (size > Mailbox.MAX_MESSAGE_BYTES) {
+                throw new MessageTooLargeException("(to " + s.target() + ")", size, Mailbox.MAX_MESSAGE_BYTES);
+            }
+            out.add(m);
         }
         return out;
     }
@@ -421,7 +466,7 @@ final class ActorRunner {
             Stashed s = it.next();
             if (s.deadlineMillis() <= nowMillis) {
                 it.remove();
-                reject(s, "deferral deadline passed", now);
+                reject(s, expiryReason(s), now);
                 changed = true;
             }
         }
@@ -436,19 +481,22 @@ final class ActorRunner {
                 Stashed s = ctl.stash.get(i);
                 if (s.deadlineMillis() <= now.toEpochMilli()) {
                     ctl.stash.remove(i--);
-                    reject(s, "deferral deadline passed", now);
+                    reject(s, expiryReason(s), now);
+                    changed = true;
                     continue;
                 }
                 Decision decision = decideStored(s, now);
                 if (decision.failure != null) {
-                    ctl.stash.remove(i--);
-                    reject(s, "handler failed when retried from the stash: " + decision.failure, now);
+                    // keep it: it is retried after the next state change and expires at its deadline like any other
+                    ctl.stash.set(i, s.withReason("the handler failed when it was retried: " + decision.failure));
+                    changed = true;
                     continue;
                 }
                 if (decision.effect.kind() == Effect.Kind.DEFER) {
                     continue;
                 }
                 ctl.stash.remove(i--);
+                changed = true;
                 if (decision.effect.kind() == Effect.Kind.PERSIST) {
                     // apply() drains recursively after a state change; avoid that and restart the scan here
                     state = decision.effect.state();
@@ -461,7 +509,10 @@ final class ActorRunner {
                 apply(decision, s, now, false);
             }
         }
-        changed = true;
+    }
+
+    private static String expiryReason(Stashed s) {
+        return s.reason() == null ? "deferral deadline passed" : "deferral deadline passed; " + s.reason();
     }
 
     private Decision decideStored(Stashed s, Instant now) {
@@ -478,9 +529,10 @@ final class ActorRunner {
         return decide(message, s, now);
     }
 
-    private void unpark(String resolution, boolean parkedDeadLettered, Instant now) {
+    /** Resolves the parked message and replays the held ones; false if there was nothing to resolve. */
+    private boolean unpark(String resolution, boolean parkedDeadLettered, Instant now) {
         if (ctl.parked == null) {
-            return;
+            return false;
         }
         if (parkedDeadLettered) {
             ctl.parked = null;
@@ -490,12 +542,12 @@ final class ActorRunner {
             if (decision.failure != null) {
                 ctl.parked = p.withReason("retried by operator and failed again: " + decision.failure);
                 pending.add(new Outcome(id, p.messageId(), Outcome.Kind.PARKED, ctl.parked.reason()));
-                return;
+                return true;
             }
             ctl.parked = null;
             applyStored(decision, p, now);
         } else {
-            return;
+            return false;
         }
         // replay held messages in order until one fails again
         while (!ctl.held.isEmpty() && ctl.parked == null) {
@@ -504,10 +556,11 @@ final class ActorRunner {
             if (decision.failure != null) {
                 ctl.parked = h.withReason("failed when released from hold: " + decision.failure);
                 pending.add(new Outcome(id, h.messageId(), Outcome.Kind.PARKED, ctl.parked.reason()));
-                return;
+                return true;
             }
             applyStored(decision, h, now);
         }
+        return true;
     }
 
     private void applyStored(Decision decision, Stashed s, Instant now) {

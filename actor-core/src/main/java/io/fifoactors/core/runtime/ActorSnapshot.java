@@ -17,13 +17,14 @@ import java.util.List;
  * @param rejected       messages rejected so far (by the handler, by a deferral deadline, or a full stash)
  * @param deferred       deferrals so far (a message deferred again after a retry counts once)
  * @param stashed        messages deferred right now
+ * @param parkedMessageId the id of the message the actor is parked on, or null
  * @param held           messages held right now because the actor is parked
  * @param sent           messages this actor has sent to actors so far
  * @param pendingOutbox  sent messages still kept in the outbox (re-sent, deduplicated, if not known delivered)
  * @param evictedMarks   sender marks evicted at the bound (see docs/semantics.md)
  */
 public record ActorSnapshot<S>(ActorId id, long version, S state, long applied, long rejected, long deferred,
-                               int stashed, boolean parked, String parkedReason, int held, long sent,
+                               int stashed, boolean parked, String parkedMessageId, String parkedReason, int held, long sent,
                                int pendingOutbox, int senderMarks, long evictedMarks, String appliedSequence,
                                List<RejectionRecord> recentRejections) {
 }

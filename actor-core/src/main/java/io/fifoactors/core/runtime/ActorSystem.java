@@ -235,7 +235,8 @@ public final class ActorSystem {
                 .orElseGet(() -> stateClass.cast(type.initialState(id)));
         ActorControl c = record.map(r -> ActorControl.decode(r.control())).orElseGet(ActorControl::new);
         return new ActorSnapshot<>(id, record.map(StoredRecord::version).orElse(0L), state, c.applied, c.rejected,
-                c.deferred, c.stash.size(), c.parked != null, c.parked == null ? null : c.parked.reason(),
+                c.deferred, c.stash.size(), c.parked != null, c.parked == null ? null : c.parked.messageId(),
+                c.parked == null ? null : c.parked.reason(),
                 c.held.size(), c.outSeq, c.outbox.size(), c.senderMarks.size(), c.evictedMarks, c.appliedSeq,
                 List.copyOf(c.recentRejections));
     }
