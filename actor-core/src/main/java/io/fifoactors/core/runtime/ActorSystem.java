@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The transport-independent runtime: registered actor types over a {@link StateStore} and a {@link Mailbox}. A
@@ -106,19 +107,28 @@ public final class ActorSystem {
             };
             if (groupExecutor == null) {
                 work.run();
-            } else {
+                continue;
+            }
+            try {
                 running.add(CompletableFuture.runAsync(work, groupExecutor));
+            } catch (RejectedExecutionException e) {
+                work.run(); // a saturated executor slows the batch down; it must not abandon a group
             }
         }
+        // join every group started before reporting anything, so no group still runs when the caller settles
+        Throwable failure = null;
         for (CompletableFuture<Void> f : running) {
             try {
                 f.join();
             } catch (CompletionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw e;
+                failure = failure == null ? e.getCause() : failure;
             }
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a group's processing failed unexpectedly", failure);
         }
         List<Delivery> retry = FifoBatchFailures.failedWithSuffix(batch, Delivery::groupId, failed::containsKey);
         List<Delivery> done = new ArrayList<>(batch.size());
@@ -269,7 +279,8 @@ public final class ActorSystem {
         return store;
     }
 
-    Mailbox mailbox() {
+    /** The mailbox this system sends through (and its consumers receive from). */
+    public Mailbox mailbox() {
         return mailbox;
     }
 

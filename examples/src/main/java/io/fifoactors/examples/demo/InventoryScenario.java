@@ -7,12 +7,12 @@ import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.examples.inventory.Inventory;
+import io.fifoactors.examples.inventory.InventoryWorkload;
 import io.fifoactors.examples.inventory.Stock;
 import io.fifoactors.examples.inventory.StockMovement;
 import io.fifoactors.examples.inventory.StockMovement.ArrivalMv;
 import io.fifoactors.examples.inventory.StockMovement.DepartureMv;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,23 +30,9 @@ final class InventoryScenario extends Scenario<StockMovement, Stock> {
         return Inventory.PRODUCT;
     }
 
-    static String productKey(int i) {
-        return String.format("sku-%05d", i);
-    }
-
     @Override
     List<StockMovement> generate(ScenarioConfig cfg, SplittableRandom random) {
-        List<StockMovement> movements = new ArrayList<>(cfg.messages());
-        for (int n = 0; n < cfg.messages(); n++) {
-            String product = productKey(random.nextInt(cfg.actors()));
-            if (random.nextBoolean()) {
-                movements.add(new ArrivalMv("mv-" + n, product, 1 + random.nextInt(20)));
-            } else {
-                long wait = random.nextDouble() < cfg.deferShare() ? MAX_WAIT.toMillis() : 0;
-                movements.add(new DepartureMv("mv-" + n, product, 1 + random.nextInt(25), wait));
-            }
-        }
-        return movements;
+        return InventoryWorkload.movements(cfg.actors(), cfg.messages(), cfg.deferShare(), MAX_WAIT, random);
     }
 
     @Override
@@ -66,11 +52,7 @@ final class InventoryScenario extends Scenario<StockMovement, Stock> {
 
     @Override
     List<ActorId> actors(ScenarioConfig cfg) {
-        List<ActorId> ids = new ArrayList<>();
-        for (int i = 0; i < cfg.actors(); i++) {
-            ids.add(Inventory.product(productKey(i)));
-        }
-        return ids;
+        return InventoryWorkload.products(cfg.actors());
     }
 
     @Override

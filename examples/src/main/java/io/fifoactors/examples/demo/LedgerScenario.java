@@ -12,12 +12,11 @@ import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
 import io.fifoactors.examples.ledger.LedgerTransaction.DepositTx;
+import io.fifoactors.examples.ledger.LedgerWorkload;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
-import io.fifoactors.examples.ledger.LedgerTransaction.TransferTx;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,28 +39,9 @@ final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
         return Ledger.ACCOUNT;
     }
 
-    static String accountKey(int i) {
-        return String.format("acc-%05d", i);
-    }
-
     @Override
     List<LedgerTransaction> generate(ScenarioConfig cfg, SplittableRandom random) {
-        List<LedgerTransaction> txs = new ArrayList<>(cfg.actors() + cfg.messages());
-        for (int i = 0; i < cfg.actors(); i++) {
-            txs.add(new OpenTx("open-" + i, accountKey(i)));
-        }
-        for (int n = 0; n < cfg.messages(); n++) {
-            String from = accountKey(random.nextInt(cfg.actors()));
-            if (random.nextInt(100) < 40) {
-                txs.add(new DepositTx("tx-" + n, from, 1 + random.nextInt(1000)));
-            } else {
-                String to = random.nextInt(100) == 0 ? "ghost-" + random.nextInt(GHOSTS)
-                        : accountKey(random.nextInt(cfg.actors()));
-                long wait = random.nextDouble() < cfg.deferShare() ? MAX_WAIT.toMillis() : 0;
-                txs.add(new TransferTx("tx-" + n, from, to, 1 + random.nextInt(500), wait));
-            }
-        }
-        return txs;
+        return LedgerWorkload.transactions(cfg.actors(), cfg.messages(), GHOSTS, cfg.deferShare(), MAX_WAIT, random);
     }
 
     @Override
@@ -86,14 +66,7 @@ final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
 
     @Override
     List<ActorId> actors(ScenarioConfig cfg) {
-        List<ActorId> ids = new ArrayList<>();
-        for (int i = 0; i < cfg.actors(); i++) {
-            ids.add(Ledger.account(accountKey(i)));
-        }
-        for (int g = 0; g < GHOSTS; g++) {
-            ids.add(Ledger.account("ghost-" + g));
-        }
-        return ids;
+        return LedgerWorkload.accounts(cfg.actors(), GHOSTS);
     }
 
     @Override
