@@ -102,7 +102,8 @@ final class ActorRunner {
         boolean storedOutboxSent = false;
         while (i < deliveries.size()) {
             try {
-                startWorking(record);
+                // entries this instance already sent are dropped; the stored copy then needs a clear as well
+                storedOutboxSent |= startWorking(record);
             } catch (MessageDecodingException e) {
                 return retryFrom(i, "the stored record cannot be decoded: " + e.getMessage());
             }
@@ -230,7 +231,8 @@ final class ActorRunner {
         return system.store().load(id).orElse(null);
     }
 
-    private void startWorking(StoredRecord record) {
+    /** Rebuilds the working copy from the record; true if it dropped outbox entries this instance knows were sent. */
+    private boolean startWorking(StoredRecord record) {
         if (record == null) {
             version = 0;
             state = type.initialState(id);
@@ -240,11 +242,9 @@ final class ActorRunner {
             state = system.codec().decode(record.state(), type.stateClass());
             ctl = ActorControl.decode(record.control());
         }
-        long sentUpTo = system.sentOutbox().sentUpTo(id);
-        if (sentUpTo > 0) {
-            ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
-        }
         changed = false;
+        long sentUpTo = system.sentOutbox().sentUpTo(id);
+        return sentUpTo > 0 && ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
     }
 
     /** Handles deliveries from {@code from}; returns why it stopped and sets how many it consumed. */
