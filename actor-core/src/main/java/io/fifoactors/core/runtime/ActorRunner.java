@@ -368,7 +368,8 @@ final class ActorRunner {
             if (effect == null) {
                 return new Decision(null, null, "the handler returned no effect (null)");
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            // a handler's own errors are its failures too; only the JVM's distress (out of memory, ...) escapes
             return new Decision(null, null, describe(e));
         }
         try {

@@ -1,0 +1,251 @@
+package io.fifoactors.lambda;
+
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.lambda.LambdaSettings.Level;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+
+/**
+ * Structured JSON logs and CloudWatch Embedded Metric Format documents, one JSON object per line on the function's
+ * standard output (Lambda sends each line to CloudWatch Logs, which extracts the EMF metrics). Outcome lines name
+ * the actor, the message id, the SQS sequence number, the receive count and the outcome; message bodies only when
+ * {@link LambdaSettings#logPayloads()} is on.
+ *
+ * <p>The core reports outcomes on the thread that processes the group; {@link #enter} binds that thread to the
+ * group's invocation so that each outcome is counted for, and logged with, the right invocation and delivery.
+ * Thread-safe.
+ */
+final class Telemetry implements OutcomeListener {
+    private static final ThreadLocal<GroupScope> SCOPE = new ThreadLocal<>();
+    private static final int MAX_LOGGED_BODY_CHARS = 2048;
+
+    private final Consumer<String> sink;
+    private final Clock clock;
+    private final Level level;
+    private final boolean payloads;
+    private final String namespace;
+    private final OutcomeListener extra;
+
+    Telemetry(Consumer<String> sink, Clock clock, LambdaSettings settings, OutcomeListener extra) {
+        this.sink = sink;
+        this.clock = clock;
+        this.level = settings.logLevel();
+        this.payloads = settings.logPayloads();
+        this.namespace = settings.metricsNamespace();
+        this.extra = extra;
+    }
+
+    /** The line sink that writes each line, with its line break, in one call to the current standard output. */
+    static Consumer<String> standardOutput() {
+        return line -> {
+            var out = System.out;
+            out.print(line + "\n");
+            out.flush();
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ scopes
+
+    /** Binds the current thread to a group of an invocation until {@link #leave}. */
+    static void enter(InvocationStats invocation, List<Delivery> group) {
+        SCOPE.set(new GroupScope(invocation, group));
+    }
+
+    static void leave() {
+        SCOPE.remove();
+    }
+
+    private static final class GroupScope {
+        final InvocationStats invocation;
+        final Map<String, Delivery> byMessageId;
+
+        GroupScope(InvocationStats invocation, List<Delivery> group) {
+            this.invocation = invocation;
+            this.byMessageId = new HashMap<>(group.size() * 2);
+            for (Delivery d : group) {
+                byMessageId.putIfAbsent(d.messageId(), d);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ outcomes
+
+    @Override
+    public void onOutcome(Outcome o) {
+        GroupScope scope = SCOPE.get();
+        if (scope != null) {
+            scope.invocation.increment(o.kind());
+        }
+        Level l = levelOf(o.kind());
+        if (enabled(l)) {
+            Delivery d = scope == null || o.messageId() == null ? null : scope.byMessageId.get(o.messageId());
+            JsonLine line = start(l, "outcome")
+                    .field("requestId", scope == null ? null : scope.invocation.requestId())
+                    .field("actor", o.actor() == null ? null : o.actor().groupId())
+                    .field("messageId", o.messageId() == null || o.messageId().isEmpty() ? null : o.messageId())
+                    .field("sequence", d == null ? null : d.sequenceNumber())
+                    .field("receiveCount", d == null ? null : d.receiveCount())
+                    .field("outcome", o.kind().name())
+                    .field("detail", o.detail());
+            if (payloads && d != null) {
+                line.field("body", printable(d.body()));
+            }
+            sink.accept(line.end());
+        }
+        try {
+            extra.onOutcome(o);
+        } catch (RuntimeException ignored) {
+            // a user's listener must not change what happens to a message
+        }
+    }
+
+    static Level levelOf(Outcome.Kind kind) {
+        return switch (kind) {
+            case RETRIED, PARKED, DEAD_LETTERED -> Level.WARN;
+            default -> Level.INFO;
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ lines
+
+    boolean enabled(Level l) {
+        return l.compareTo(level) >= 0;
+    }
+
+    /** Logs one event with its fields (null fields are left out). */
+    void log(Level l, String message, Map<String, ?> fields) {
+        if (!enabled(l)) {
+            return;
+        }
+        JsonLine line = start(l, message);
+        fields.forEach(line::field);
+        sink.accept(line.end());
+    }
+
+    private JsonLine start(Level l, String message) {
+        return new JsonLine()
+                .field("timestamp", clock.instant().toString())
+                .field("level", l.name())
+                .field("message", message);
+    }
+
+    private static String printable(byte[] body) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            text = "base64:" + Base64.getEncoder().encodeToString(body);
+        }
+        return text.length() > MAX_LOGGED_BODY_CHARS ? text.substring(0, MAX_LOGGED_BODY_CHARS) + "..." : text;
+    }
+
+    // ------------------------------------------------------------------------------------------------ metrics
+
+    /** The metric names, in the order they are reported. */
+    static final List<String> METRICS = List.of("Processed", "DuplicatesSkipped", "VersionConflicts", "Rejected",
+            "Deferred", "DeadLettered", "Held", "Parked", "Retried", "BatchSize", "BatchItemFailures",
+            "DeadlineSkipped", "BatchDuration");
+
+    /** Writes the invocation's metrics as one EMF document (always, also for an empty batch). */
+    void emitMetrics(InvocationStats s, String functionName, long durationMillis) {
+        List<Map<String, String>> definitions = new ArrayList<>(METRICS.size());
+        for (String name : METRICS) {
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("Name", name);
+            d.put("Unit", name.equals("BatchDuration") ? "Milliseconds" : "Count");
+            definitions.add(d);
+        }
+        Map<String, Object> directive = new LinkedHashMap<>();
+        directive.put("Namespace", namespace);
+        directive.put("Dimensions", List.of(List.of("FunctionName")));
+        directive.put("Metrics", definitions);
+        Map<String, Object> aws = new LinkedHashMap<>();
+        aws.put("Timestamp", clock.millis());
+        aws.put("CloudWatchMetrics", List.of(directive));
+
+        JsonLine doc = new JsonLine()
+                .field("_aws", aws)
+                .field("FunctionName", functionName)
+                .field("Processed", s.count(Outcome.Kind.APPLIED))
+                .field("DuplicatesSkipped", s.count(Outcome.Kind.DUPLICATE))
+                .field("VersionConflicts", s.count(Outcome.Kind.VERSION_CONFLICT))
+                .field("Rejected", s.count(Outcome.Kind.REJECTED))
+                .field("Deferred", s.count(Outcome.Kind.DEFERRED))
+                .field("DeadLettered", s.count(Outcome.Kind.DEAD_LETTERED))
+                .field("Held", s.count(Outcome.Kind.HELD))
+                .field("Parked", s.count(Outcome.Kind.PARKED))
+                .field("Retried", s.count(Outcome.Kind.RETRIED))
+                .field("BatchSize", s.batchSize())
+                .field("BatchItemFailures", s.failuresReported())
+                .field("DeadlineSkipped", s.deadlineSkipped())
+                .field("BatchDuration", durationMillis)
+                .field("requestId", s.requestId());
+        sink.accept(doc.end());
+    }
+
+    /** Counters of one invocation; written by the group threads, read after they finished. Thread-safe. */
+    static final class InvocationStats {
+        private final String requestId;
+        private final AtomicLongArray kinds = new AtomicLongArray(Outcome.Kind.values().length);
+        private volatile int batchSize;
+        private volatile int failuresReported;
+        private volatile int deadlineSkipped;
+
+        InvocationStats(String requestId) {
+            this.requestId = requestId;
+        }
+
+        String requestId() {
+            return requestId;
+        }
+
+        void increment(Outcome.Kind kind) {
+            kinds.incrementAndGet(kind.ordinal());
+        }
+
+        long count(Outcome.Kind kind) {
+            return kinds.get(kind.ordinal());
+        }
+
+        int batchSize() {
+            return batchSize;
+        }
+
+        void batchSize(int n) {
+            batchSize = n;
+        }
+
+        int failuresReported() {
+            return failuresReported;
+        }
+
+        void failuresReported(int n) {
+            failuresReported = n;
+        }
+
+        int deadlineSkipped() {
+            return deadlineSkipped;
+        }
+
+        void deadlineSkipped(int n) {
+            deadlineSkipped = n;
+        }
+    }
+}
