@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -153,7 +152,7 @@ class SqsPollerTest {
         AtomicBoolean rejectOnce = new AtomicBoolean(true);
         Executor flaky = r -> {
             if (rejectOnce.getAndSet(false)) {
-                throw new RejectedExecutionException("pool is full");
+                throw new IllegalStateException("executor broken");
             }
             r.run();
         };

@@ -100,6 +100,7 @@ public final class ActorSystem {
         Map<Delivery, Boolean> failed = Collections.synchronizedMap(new IdentityHashMap<>());
         Map<ActorId, StoredRecord> preloaded = preload(byGroup.keySet());
         List<CompletableFuture<Void>> running = new ArrayList<>(byGroup.size());
+        RuntimeException submitFailure = null;
         for (Map.Entry<String, List<Delivery>> group : byGroup.entrySet()) {
             Runnable work = () -> {
                 List<Delivery> retry = runGroup(group.getKey(), group.getValue(), preloaded);
@@ -113,10 +114,13 @@ public final class ActorSystem {
                 running.add(CompletableFuture.runAsync(work, groupExecutor));
             } catch (RejectedExecutionException e) {
                 work.run(); // a saturated executor slows the batch down; it must not abandon a group
+            } catch (RuntimeException e) {
+                submitFailure = e; // a broken executor: start nothing more, but wait for what runs
+                break;
             }
         }
         // join every group started before reporting anything, so no group still runs when the caller settles
-        Throwable failure = null;
+        Throwable failure = submitFailure;
         for (CompletableFuture<Void> f : running) {
             try {
                 f.join();
@@ -126,6 +130,9 @@ public final class ActorSystem {
         }
         if (failure instanceof Error err) {
             throw err;
+        }
+        if (failure instanceof RuntimeException re && failure == submitFailure) {
+            throw re;
         }
         if (failure != null) {
             throw new IllegalStateException("a group's processing failed unexpectedly", failure);
