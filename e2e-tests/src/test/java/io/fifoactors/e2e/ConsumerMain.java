@@ -1,5 +1,7 @@
 package io.fifoactors.e2e;
 
+import io.fifoactors.examples.demo.aws.AwsClients;
+import io.fifoactors.examples.demo.aws.PollerNode;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.sqs.SqsQueues;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,11 +36,11 @@ public final class ConsumerMain {
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
-        SqsClient sqs = Clients.sqs(URI.create(args[0]));
-        DynamoDbClient dynamo = Clients.dynamo(URI.create(args[1]));
+        SqsClient sqs = AwsClients.sqs(URI.create(args[0]));
+        DynamoDbClient dynamo = AwsClients.dynamo(URI.create(args[1]));
         SqsQueues queues = new SqsQueues(args[2], args[3], "arn:aws:sqs:us-east-1:000000000000:q.fifo",
                 "arn:aws:sqs:us-east-1:000000000000:q-dlq.fifo");
-        Node node = Node.builder(sqs, dynamo, queues, args[4])
+        PollerNode node = PollerNode.builder(sqs, dynamo, queues, args[4])
                 .name("child-" + ProcessHandle.current().pid())
                 .register(Ledger.ACCOUNT)
                 .consumers(Integer.parseInt(args[5]))
@@ -55,7 +57,7 @@ public final class ConsumerMain {
             // the parent never writes; end of input means "stop"
         }
         boolean graceful = node.stop();
-        out.println("STOPPED graceful=" + graceful + " " + node.poller.stats());
+        out.println("STOPPED graceful=" + graceful + " " + node.poller().stats());
         sqs.close();
         dynamo.close();
         System.exit(graceful ? 0 : 3);

@@ -5,6 +5,8 @@ import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
+import io.fifoactors.examples.demo.aws.AwsServers;
+import io.fifoactors.examples.demo.aws.QueueProbe;
 import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
@@ -38,12 +40,12 @@ class KillAndRestartE2ETest {
     private static final long KILL_AFTER = 350;
     private static final Duration VISIBILITY = Duration.ofSeconds(2);
 
-    private static LocalAws aws;
+    private static AwsServers aws;
     private final List<ChildConsumer> children = new ArrayList<>();
 
     @BeforeAll
     static void startServers() {
-        aws = LocalAws.start();
+        aws = AwsServers.start();
     }
 
     @AfterAll
@@ -56,9 +58,9 @@ class KillAndRestartE2ETest {
         children.forEach(ChildConsumer::close);
     }
 
-    private ChildConsumer child(LocalAws.Env env, OutcomeLog log) throws Exception {
-        ChildConsumer c = ChildConsumer.start(log, aws.sqsServer.endpoint().toString(),
-                aws.dynamoServer.endpoint().toString(), env.queues().queueUrl(), env.queues().deadLetterQueueUrl(),
+    private ChildConsumer child(AwsServers.Env env, OutcomeLog log) throws Exception {
+        ChildConsumer c = ChildConsumer.start(log, aws.sqsEndpoint().toString(),
+                aws.dynamoEndpoint().toString(), env.queues().queueUrl(), env.queues().deadLetterQueueUrl(),
                 env.table(), "2", Long.toString(VISIBILITY.toSeconds()));
         children.add(c);
         c.awaitReady(Duration.ofSeconds(30));
@@ -67,10 +69,10 @@ class KillAndRestartE2ETest {
 
     @Test
     void killedConsumersLoseNothingAndApplyNothingTwice() throws Exception {
-        LocalAws.Env env = aws.fresh("kill", 10, VISIBILITY);
-        SqsMailbox mailbox = SqsMailbox.builder().client(aws.sqs).queues(env.queues()).build();
+        AwsServers.Env env = aws.fresh("kill", 10, VISIBILITY);
+        SqsMailbox mailbox = SqsMailbox.builder().client(aws.sqs()).queues(env.queues()).build();
         ActorSystem producer = ActorSystem.builder().register(Ledger.ACCOUNT).mailbox(mailbox)
-                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo).tableName(env.table()).build()).build();
+                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo()).tableName(env.table()).build()).build();
         List<LedgerTransaction> txs = LedgerWorkload.transactions(ACCOUNTS, TRANSACTIONS, 0,
                 new SplittableRandom(11));
         Map<ActorId, List<String>> expectedOrder = new HashMap<>();
@@ -82,7 +84,7 @@ class KillAndRestartE2ETest {
             }
         }
         OutcomeLog log = new OutcomeLog();
-        QueueProbe probe = new QueueProbe(aws.sqs);
+        QueueProbe probe = new QueueProbe(aws.sqs());
 
         List<String> story = new ArrayList<>();
         for (int round = 1; round <= 2; round++) {

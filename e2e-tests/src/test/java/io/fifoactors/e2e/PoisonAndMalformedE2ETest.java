@@ -8,6 +8,9 @@ import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
 import io.fifoactors.e2e.TestActors.Tags;
 import io.fifoactors.e2e.TestActors.Task;
+import io.fifoactors.examples.demo.aws.AwsServers;
+import io.fifoactors.examples.demo.aws.PollerNode;
+import io.fifoactors.examples.demo.aws.QueueProbe;
 import io.fifoactors.sqs.SqsMailbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PoisonAndMalformedE2ETest {
     private static final int MAX_ATTEMPTS = 3;
-    private static LocalAws aws;
+    private static AwsServers aws;
 
     @BeforeAll
     static void startServers() {
-        aws = LocalAws.start();
+        aws = AwsServers.start();
     }
 
     @AfterAll
@@ -49,18 +52,18 @@ class PoisonAndMalformedE2ETest {
         return MessageAttributeValue.builder().dataType("String").stringValue(s).build();
     }
 
-    private static void sendRaw(LocalAws.Env env, String group, String dedupId, String type, String body) {
+    private static void sendRaw(AwsServers.Env env, String group, String dedupId, String type, String body) {
         Map<String, MessageAttributeValue> attributes = type == null ? Map.of() : Map.of(Envelope.TYPE, text(type));
-        aws.sqs.sendMessage(b -> b.queueUrl(env.queues().queueUrl()).messageGroupId(group)
+        aws.sqs().sendMessage(b -> b.queueUrl(env.queues().queueUrl()).messageGroupId(group)
                 .messageDeduplicationId(dedupId).messageAttributes(attributes).messageBody(body));
     }
 
     @Test
     void poisonRetriesThenDeadLettersWhileOthersCarryOnAndMalformedMessagesGoAtOnce() {
-        LocalAws.Env env = aws.fresh("poison", 10, Duration.ofSeconds(5));
-        SqsMailbox mailbox = SqsMailbox.builder().client(aws.sqs).queues(env.queues()).build();
+        AwsServers.Env env = aws.fresh("poison", 10, Duration.ofSeconds(5));
+        SqsMailbox mailbox = SqsMailbox.builder().client(aws.sqs()).queues(env.queues()).build();
         ActorSystem producer = ActorSystem.builder().register(TestActors.WORKER).mailbox(mailbox)
-                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo).tableName(env.table()).build()).build();
+                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo()).tableName(env.table()).build()).build();
 
         ActorId poisoned = TestActors.WORKER.id("p1");
         List<OutgoingMessage> out = new ArrayList<>();
@@ -92,16 +95,16 @@ class PoisonAndMalformedE2ETest {
         }
 
         OutcomeLog log = new OutcomeLog();
-        QueueProbe probe = new QueueProbe(aws.sqs);
+        QueueProbe probe = new QueueProbe(aws.sqs());
         List<QueueProbe.Dead> dead;
-        try (Node node = Node.builder(aws.sqs, aws.dynamo, env.queues(), env.table()).name("poison")
+        try (PollerNode node = PollerNode.builder(aws.sqs(), aws.dynamo(), env.queues(), env.table()).name("poison")
                 .register(TestActors.WORKER).listener(log).consumers(2).groupThreads(4)
                 .maxAttempts(MAX_ATTEMPTS).redriveMaxReceiveCount(env.maxReceiveCount())
                 .visibility(Duration.ofSeconds(5)).retryDelay(Duration.ZERO).build().start()) {
             probe.awaitDrained(env.queues().queueUrl(), Duration.ofSeconds(60));
             dead = probe.takeDeadLetters(env.queues().deadLetterQueueUrl(), 6, Duration.ofSeconds(10));
             System.out.println("== poison and malformed ==\n  outcomes: " + log.counts() + "\n  poller: "
-                    + node.poller.stats());
+                    + node.poller().stats());
         }
         Map<String, QueueProbe.Dead> byId = new LinkedHashMap<>();
         dead.forEach(d -> byId.put(d.messageId(), d));

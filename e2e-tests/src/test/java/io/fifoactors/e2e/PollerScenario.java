@@ -9,6 +9,11 @@ import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
+import io.fifoactors.examples.demo.aws.AwsServers;
+import io.fifoactors.examples.demo.aws.OffsetClock;
+import io.fifoactors.examples.demo.aws.PollerNode;
+import io.fifoactors.examples.demo.aws.QueueProbe;
+import io.fifoactors.examples.demo.aws.RequestCounter;
 import io.fifoactors.sqs.SqsMailbox;
 import io.fifoactors.sqs.SqsPoller;
 import io.fifoactors.sqs.SqsQueues;
@@ -76,12 +81,12 @@ abstract class PollerScenario<R, S> {
     abstract void domainChecks(Run<R, S> run);
 
     /** Runs the scenario and checks it; returns the request tables (consumer side, producer side). */
-    final String run(LocalAws aws, Config cfg) {
+    final String run(AwsServers aws, Config cfg) {
         RequestCounter consumerRequests = new RequestCounter();
         RequestCounter producerRequests = new RequestCounter();
-        LocalAws.Env env = aws.fresh(name(), 10, Duration.ofSeconds(5));
+        AwsServers.Env env = aws.fresh(name(), 10, Duration.ofSeconds(5));
         SqsQueues queues = env.queues();
-        QueueProbe probe = new QueueProbe(aws.sqs);
+        QueueProbe probe = new QueueProbe(aws.sqs());
         OffsetClock clock = new OffsetClock();
         OutcomeLog log = new OutcomeLog();
         SplittableRandom random = new SplittableRandom(cfg.seed());
@@ -98,15 +103,15 @@ abstract class PollerScenario<R, S> {
         Map<ActorId, List<String>> expectedOrder = new HashMap<>();
         long started = System.nanoTime();
         SqsPoller.Stats stats;
-        try (SqsClient sqs = Clients.sqs(aws.sqsServer.endpoint(), consumerRequests);
-             DynamoDbClient dynamo = Clients.dynamo(aws.dynamoServer.endpoint(), consumerRequests);
-             SqsClient producerSqs = Clients.sqs(aws.sqsServer.endpoint(), producerRequests)) {
-            Node node = Node.builder(sqs, dynamo, queues, env.table()).name(name()).register(type())
+        try (SqsClient sqs = aws.newSqsClient(consumerRequests);
+             DynamoDbClient dynamo = aws.newDynamoClient(consumerRequests);
+             SqsClient producerSqs = aws.newSqsClient(producerRequests)) {
+            PollerNode node = PollerNode.builder(sqs, dynamo, queues, env.table()).name(name()).register(type())
                     .clock(clock).listener(log).consumers(cfg.consumers()).groupThreads(4)
                     .visibility(Duration.ofSeconds(5)).waitTime(Duration.ofSeconds(1)).build();
             SqsMailbox producerMailbox = SqsMailbox.builder().client(producerSqs).queues(queues).build();
             ActorSystem producer = ActorSystem.builder().register(type()).mailbox(producerMailbox)
-                    .stateStore(node.store).build();
+                    .stateStore(node.store()).build();
             Ingress<R> ingress = ingress(producer);
             if (cfg.consumeWhileProducing()) {
                 node.start();
@@ -151,7 +156,7 @@ abstract class PollerScenario<R, S> {
                     throw new AssertionError("the poller did not shut down gracefully");
                 }
             }
-            stats = node.poller.stats();
+            stats = node.poller().stats();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -163,8 +168,8 @@ abstract class PollerScenario<R, S> {
             (Envelope.SYSTEM_WAKE.equals(d.type()) ? deadWakes : deadIds).add(d.messageId());
         }
         ActorSystem inspector = ActorSystem.builder().register(type())
-                .mailbox(SqsMailbox.builder().client(aws.sqs).queues(queues).build())
-                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo).tableName(env.table()).build()).build();
+                .mailbox(SqsMailbox.builder().client(aws.sqs()).queues(queues).build())
+                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo()).tableName(env.table()).build()).build();
         Map<ActorId, ActorSnapshot<S>> snapshots = new LinkedHashMap<>();
         long applied = 0, rejected = 0, stashed = 0, held = 0, parked = 0, sent = 0, deferred = 0;
         for (ActorId id : actors(cfg)) {

@@ -1,5 +1,6 @@
 package io.fifoactors.e2e;
 
+import io.fifoactors.examples.demo.aws.AwsServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,11 @@ import org.junit.jupiter.api.Test;
  * message by API (figures only; nothing is asserted about them).
  */
 class ScenariosOnPollerE2ETest {
-    private static LocalAws aws;
+    private static AwsServers aws;
 
     @BeforeAll
     static void startServers() {
-        aws = LocalAws.start();
+        aws = AwsServers.start();
     }
 
     @AfterAll

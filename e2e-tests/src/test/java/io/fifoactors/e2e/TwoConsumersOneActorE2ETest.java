@@ -8,6 +8,9 @@ import io.fifoactors.dynamodb.DynamoDbStateStore;
 import io.fifoactors.e2e.TestActors.Gate;
 import io.fifoactors.e2e.TestActors.Hit;
 import io.fifoactors.e2e.TestActors.Tags;
+import io.fifoactors.examples.demo.aws.AwsServers;
+import io.fifoactors.examples.demo.aws.PollerNode;
+import io.fifoactors.examples.demo.aws.QueueProbe;
 import io.fifoactors.sqs.SqsMailbox;
 import io.fifoactors.sqs.SqsPoller;
 import org.junit.jupiter.api.AfterAll;
@@ -30,13 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TwoConsumersOneActorE2ETest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static LocalAws aws;
-    private final List<Node> nodes = new ArrayList<>();
+    private static AwsServers aws;
+    private final List<PollerNode> nodes = new ArrayList<>();
     private final List<Gate> gates = new ArrayList<>();
 
     @BeforeAll
     static void startServers() {
-        aws = LocalAws.start();
+        aws = AwsServers.start();
     }
 
     @AfterAll
@@ -47,27 +50,27 @@ class TwoConsumersOneActorE2ETest {
     @AfterEach
     void stopNodes() {
         gates.forEach(g -> g.open.countDown());
-        nodes.forEach(Node::stop);
+        nodes.forEach(PollerNode::stop);
         TestActors.GATES.clear();
     }
 
-    private Node node(LocalAws.Env env, String name, OutcomeLog log, Duration visibility, Duration heartbeat) {
-        Node n = Node.builder(aws.sqs, aws.dynamo, env.queues(), env.table()).name(name)
+    private PollerNode node(AwsServers.Env env, String name, OutcomeLog log, Duration visibility, Duration heartbeat) {
+        PollerNode n = PollerNode.builder(aws.sqs(), aws.dynamo(), env.queues(), env.table()).name(name)
                 .register(TestActors.GATED).listener(log).consumers(1).groupThreads(1)
                 .visibility(visibility).heartbeat(heartbeat).waitTime(Duration.ofSeconds(1)).build();
         nodes.add(n);
         return n;
     }
 
-    private static ActorSystem producer(LocalAws.Env env) {
+    private static ActorSystem producer(AwsServers.Env env) {
         return ActorSystem.builder().register(TestActors.GATED)
-                .mailbox(SqsMailbox.builder().client(aws.sqs).queues(env.queues()).build())
-                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo).tableName(env.table()).build()).build();
+                .mailbox(SqsMailbox.builder().client(aws.sqs()).queues(env.queues()).build())
+                .stateStore(DynamoDbStateStore.builder().client(aws.dynamo()).tableName(env.table()).build()).build();
     }
 
     @Test
     void aSecondConsumerAfterAVisibilityExpiryAppliesOnceAndTheFirstOnesStaleAckIsTolerated() throws Exception {
-        LocalAws.Env env = aws.fresh("race", 10, Duration.ofSeconds(1));
+        AwsServers.Env env = aws.fresh("race", 10, Duration.ofSeconds(1));
         ActorSystem producer = producer(env);
         ActorId actor = TestActors.GATED.id("g1");
         Gate gate = TestActors.gate("slow");
@@ -76,23 +79,23 @@ class TwoConsumersOneActorE2ETest {
 
         OutcomeLog first = new OutcomeLog();
         OutcomeLog second = new OutcomeLog();
-        Node a = node(env, "first", first, Duration.ofSeconds(1), Duration.ZERO).start();
+        PollerNode a = node(env, "first", first, Duration.ofSeconds(1), Duration.ZERO).start();
         assertTrue(gate.entered.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-        Node b = node(env, "second", second, Duration.ofSeconds(1), Duration.ZERO).start();
+        PollerNode b = node(env, "second", second, Duration.ofSeconds(1), Duration.ZERO).start();
         Await.until("the second consumer applied the message", TIMEOUT,
                 () -> second.count(Outcome.Kind.APPLIED) == 1, () -> second.all().toString());
-        Await.until("the second consumer acknowledged it", TIMEOUT, () -> b.poller.stats().acknowledged() == 1);
+        Await.until("the second consumer acknowledged it", TIMEOUT, () -> b.poller().stats().acknowledged() == 1);
 
         gate.open.countDown();
         Await.until("the first consumer settled its stale delivery", TIMEOUT,
-                () -> a.poller.stats().acknowledged() + a.poller.stats().staleAcknowledgements() == 1,
-                () -> a.poller.stats().toString());
-        new QueueProbe(aws.sqs).awaitDrained(env.queues().queueUrl(), TIMEOUT);
+                () -> a.poller().stats().acknowledged() + a.poller().stats().staleAcknowledgements() == 1,
+                () -> a.poller().stats().toString());
+        new QueueProbe(aws.sqs()).awaitDrained(env.queues().queueUrl(), TIMEOUT);
 
         ActorSnapshot<Tags> s = producer.inspect(actor, Tags.class);
-        SqsPoller.Stats aStats = a.poller.stats();
+        SqsPoller.Stats aStats = a.poller().stats();
         System.out.println("== two consumers, one actor, visibility expired ==\n  first:  " + first.all()
-                + "\n          " + aStats + "\n  second: " + second.all() + "\n          " + b.poller.stats()
+                + "\n          " + aStats + "\n  second: " + second.all() + "\n          " + b.poller().stats()
                 + "\n  record: version " + s.version() + ", " + s.state());
         assertEquals(new Tags(1, List.of("slow")), s.state(), "the effect happened once");
         assertEquals(1, s.version(), "one commit");
@@ -103,14 +106,14 @@ class TwoConsumersOneActorE2ETest {
         assertEquals(0, first.count(Outcome.Kind.APPLIED));
         assertEquals(1, aStats.staleAcknowledgements(), "its acknowledgement found the receipt stale");
         assertEquals(0, aStats.settleErrors() + aStats.processErrors(), "and that is not an error");
-        assertTrue(new QueueProbe(aws.sqs).takeDeadLetters(env.queues().deadLetterQueueUrl(), 0,
+        assertTrue(new QueueProbe(aws.sqs()).takeDeadLetters(env.queues().deadLetterQueueUrl(), 0,
                 Duration.ofSeconds(2)).isEmpty());
     }
 
     @Test
     void heartbeatsKeepALongHandlersMessageFromASecondConsumer() throws Exception {
         Duration visibility = Duration.ofSeconds(2);
-        LocalAws.Env env = aws.fresh("heartbeat", 10, visibility);
+        AwsServers.Env env = aws.fresh("heartbeat", 10, visibility);
         ActorSystem producer = producer(env);
         ActorId actor = TestActors.GATED.id("g2");
         Gate gate = TestActors.gate("long");
@@ -119,24 +122,24 @@ class TwoConsumersOneActorE2ETest {
 
         OutcomeLog first = new OutcomeLog();
         OutcomeLog second = new OutcomeLog();
-        Node a = node(env, "beating", first, visibility, Duration.ofMillis(500)).start();
+        PollerNode a = node(env, "beating", first, visibility, Duration.ofMillis(500)).start();
         assertTrue(gate.entered.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-        Node b = node(env, "waiting", second, visibility, Duration.ofMillis(500)).start();
+        PollerNode b = node(env, "waiting", second, visibility, Duration.ofMillis(500)).start();
         // 6 beats of 0.5 s: the handler has run well past the 2 s visibility timeout
-        Await.until("six heartbeats", TIMEOUT, () -> a.poller.stats().heartbeats() >= 6);
-        assertEquals(0, b.poller.stats().messages(), "the second consumer never received the message");
+        Await.until("six heartbeats", TIMEOUT, () -> a.poller().stats().heartbeats() >= 6);
+        assertEquals(0, b.poller().stats().messages(), "the second consumer never received the message");
 
         gate.open.countDown();
-        Await.until("the first consumer acknowledged", TIMEOUT, () -> a.poller.stats().acknowledged() == 1,
-                () -> a.poller.stats().toString());
-        new QueueProbe(aws.sqs).awaitDrained(env.queues().queueUrl(), TIMEOUT);
+        Await.until("the first consumer acknowledged", TIMEOUT, () -> a.poller().stats().acknowledged() == 1,
+                () -> a.poller().stats().toString());
+        new QueueProbe(aws.sqs()).awaitDrained(env.queues().queueUrl(), TIMEOUT);
 
         ActorSnapshot<Tags> s = producer.inspect(actor, Tags.class);
-        System.out.println("== heartbeats ==\n  first:  " + a.poller.stats() + "\n  second: " + b.poller.stats());
+        System.out.println("== heartbeats ==\n  first:  " + a.poller().stats() + "\n  second: " + b.poller().stats());
         assertEquals(new Tags(1, List.of("long")), s.state());
         assertEquals(1, gate.calls.get(), "the handler ran once");
-        assertEquals(0, b.poller.stats().messages());
+        assertEquals(0, b.poller().stats().messages());
         assertEquals(0, first.count(Outcome.Kind.VERSION_CONFLICT) + second.count(Outcome.Kind.VERSION_CONFLICT));
-        assertEquals(0, a.poller.stats().heartbeatErrors() + a.poller.stats().staleAcknowledgements());
+        assertEquals(0, a.poller().stats().heartbeatErrors() + a.poller().stats().staleAcknowledgements());
     }
 }

@@ -10,8 +10,6 @@ import io.fifoactors.examples.inventory.Inventory;
 import io.fifoactors.examples.inventory.InventoryWorkload;
 import io.fifoactors.examples.inventory.Stock;
 import io.fifoactors.examples.inventory.StockMovement;
-import io.fifoactors.examples.inventory.StockMovement.ArrivalMv;
-import io.fifoactors.examples.inventory.StockMovement.DepartureMv;
 
 import java.util.List;
 import java.util.Map;
@@ -58,38 +56,6 @@ final class InventoryScenario extends Scenario<StockMovement, Stock> {
     @Override
     void domainChecks(Map<ActorId, ActorSnapshot<Stock>> snapshots, List<StockMovement> produced,
                       Set<String> deadIds, List<DeadLetter> dead, ScenarioReport report) {
-        long negative = 0;
-        long inconsistent = 0;
-        long arrived = 0;
-        long departed = 0;
-        for (ActorSnapshot<Stock> s : snapshots.values()) {
-            Stock st = s.state();
-            if (st.quantity() < 0) {
-                negative++;
-            }
-            if (st.quantity() != st.arrived() - st.departed()) {
-                inconsistent++;
-            }
-            arrived += st.arrived();
-            departed += st.departed();
-        }
-        long expectedArrivals = 0;
-        long requestedDepartures = 0;
-        for (StockMovement mv : produced) {
-            if (mv instanceof ArrivalMv a && !deadIds.contains(a.id())) {
-                expectedArrivals += a.quantity();
-            } else if (mv instanceof DepartureMv d && !deadIds.contains(d.id())) {
-                requestedDepartures += d.quantity();
-            }
-        }
-        report.figure("goods", String.format("%,d arrived, %,d departed of %,d requested, %,d in stock",
-                arrived, departed, requestedDepartures, arrived - departed));
-        report.check(Check.of("G5 no stock below zero", negative == 0, negative + " negative stocks"));
-        report.check(Check.of("stock = arrivals - departures for every product", inconsistent == 0,
-                inconsistent + " inconsistent products"));
-        report.check(Check.of("G2 every arrival applied exactly once", arrived == expectedArrivals,
-                arrived + " applied vs " + expectedArrivals + " produced"));
-        report.check(Check.of("departures never exceed requests", departed <= requestedDepartures,
-                departed + " departed of " + requestedDepartures + " requested"));
+        DomainChecks.inventory(snapshots.values(), produced, deadIds, report);
     }
 }

@@ -9,7 +9,6 @@ import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.core.runtime.Outcome;
-import io.fifoactors.inmemory.Simulation;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A demo scenario on the deterministic simulator: produce records through the domain's ingress (with some malformed
- * messages mixed in), let the simulated consumers process them under the configured faults, then expire what is
- * still deferred and check the invariants. Subclasses supply the domain.
+ * A demo scenario: produce records through the domain's ingress (with some malformed messages mixed in), let the
+ * consumers process them batch by batch, then expire what is still deferred and check the invariants. Subclasses
+ * supply the domain; a {@link Backend} supplies where it runs: the deterministic simulator under the configured
+ * faults (memory mode) or an SqsPoller with SqsMailbox and DynamoDbStateStore on real servers (real mode). The
+ * workload, the malformed messages, the accounting and the checks are the same for both.
  *
  * @param <R> the producer's record type
  * @param <S> the actor's state type
@@ -57,21 +58,22 @@ abstract class Scenario<R, S> {
     abstract void domainChecks(Map<ActorId, ActorSnapshot<S>> snapshots, List<R> produced, Set<String> deadIds,
                                List<DeadLetter> dead, ScenarioReport report);
 
+    /** Runs the scenario on the deterministic simulator (memory mode). */
     final ScenarioReport run(ScenarioConfig cfg, PrintStream progress) {
+        return run(cfg, new SimulatorBackend(), progress);
+    }
+
+    /** Runs the scenario on {@code backend}; progress lines go to {@code progress} (null: none). */
+    final ScenarioReport run(ScenarioConfig cfg, Backend backend, PrintStream progress) {
         SplittableRandom random = new SplittableRandom(cfg.seed());
         List<R> records = generate(cfg, random);
-        long started = System.nanoTime();
-        try (Simulation sim = Simulation.builder()
-                .configure(b -> b.register(type()))
-                .consumers(cfg.consumers()).batchSize(cfg.batchSize()).seed(cfg.seed())
-                .faults(cfg.faultPlan())
-                .build()) {
-            Ingress<R> ingress = ingress(sim.system());
+        try (Backend.Run run = backend.open(name(), type(), cfg)) {
+            long started = System.nanoTime();
+            Ingress<R> ingress = ingress(run.producer());
             List<R> valid = new ArrayList<>(records.size());
             int poisoned = 0;
             int batches = (records.size() + cfg.ingressBatch() - 1) / cfg.ingressBatch();
             int reportEvery = Math.max(1, batches / 10);
-            Simulation.RunResult last = null;
             for (int b = 0; b < batches; b++) {
                 List<R> batch = records.subList(b * cfg.ingressBatch(),
                         Math.min(records.size(), (b + 1) * cfg.ingressBatch()));
@@ -86,28 +88,25 @@ abstract class Scenario<R, S> {
                 }
                 ingress.submit(good);
                 if (!bad.isEmpty()) {
-                    sim.mailbox().send(bad);
+                    run.sendRaw(bad);
                 }
                 valid.addAll(good);
                 poisoned += bad.size();
-                last = sim.run();
-                if (!last.settled()) {
-                    throw new IllegalStateException("simulation did not settle; " + last.replayHint());
-                }
+                run.settle();
                 if (progress != null && ((b + 1) % reportEvery == 0 || b + 1 == batches)) {
                     progress.printf("  %s: %3d%% (%d of %d records, %d deliveries)%n", name(),
                             (b + 1) * 100 / batches, Math.min(records.size(), (b + 1) * cfg.ingressBatch()),
-                            records.size(), last.deliveries());
+                            records.size(), run.deliveries());
                 }
             }
             // Let every deferral deadline pass, then wake each actor so they expire: nothing stays in limbo.
-            sim.clock().advance(MAX_WAIT.plusMinutes(1));
+            run.expireDeferrals(MAX_WAIT.plusMinutes(1));
             for (ActorId id : actors(cfg)) {
-                sim.system().wake(id, "final-wake-" + id.key());
+                run.wake(id, "final-wake-" + id.key());
             }
-            last = sim.run();
+            run.finish();
             double seconds = (System.nanoTime() - started) / 1e9;
-            return report(cfg, sim, last, valid, poisoned, seconds);
+            return report(cfg, run, valid, poisoned, seconds);
         }
     }
 
@@ -118,12 +117,11 @@ abstract class Scenario<R, S> {
                 (unknownType ? "{}" : "{\"amount\":").getBytes(StandardCharsets.UTF_8));
     }
 
-    private ScenarioReport report(ScenarioConfig cfg, Simulation sim, Simulation.RunResult run, List<R> valid,
-                                  int poisoned, double seconds) {
+    private ScenarioReport report(ScenarioConfig cfg, Backend.Run run, List<R> valid, int poisoned, double seconds) {
         Map<ActorId, ActorSnapshot<S>> snapshots = new java.util.LinkedHashMap<>();
         long applied = 0, rejected = 0, deferred = 0, stashed = 0, held = 0, parked = 0, sent = 0;
         for (ActorId id : actors(cfg)) {
-            ActorSnapshot<S> s = sim.system().inspect(id, type().stateClass());
+            ActorSnapshot<S> s = run.inspect(id, type().stateClass());
             snapshots.put(id, s);
             applied += s.applied();
             rejected += s.rejected();
@@ -133,7 +131,7 @@ abstract class Scenario<R, S> {
             parked += s.parked() ? 1 : 0;
             sent += s.sent();
         }
-        List<DeadLetter> dead = sim.mailbox().deadLetters();
+        List<DeadLetter> dead = run.deadLetters(poisoned);
         Set<String> deadIds = new LinkedHashSet<>();
         Set<String> deadWakes = new HashSet<>();
         for (DeadLetter d : dead) {
@@ -146,30 +144,24 @@ abstract class Scenario<R, S> {
         long produced = valid.size() + poisoned;
         long in = produced + sent;
         long out = applied + rejected + stashed + held + parked + deadIds.size();
+        long deliveries = run.deliveries();
 
         ScenarioReport report = new ScenarioReport(name());
         report.figure("records produced", produced + " (" + poisoned + " of them malformed on purpose)")
                 .figure("actor-to-actor messages", sent)
-                .figure("deliveries processed", run.deliveries() + " in " + run.batches() + " batches")
+                .figure("deliveries processed", deliveries + " in " + run.batches() + " batches")
                 .figure("applied", applied)
                 .figure("rejected", rejected)
                 .figure("deferred (ever)", deferred)
                 .figure("dead-lettered", deadIds.size())
                 .figure("duplicates skipped", run.outcome(Outcome.Kind.DUPLICATE))
-                .figure("version conflicts", run.outcome(Outcome.Kind.VERSION_CONFLICT))
-                .figure("faults injected", run.crashes() + " crashes, " + run.transientFaults() + " transient errors, "
-                        + run.stalls() + " stalls")
-                .figure("consumers", cfg.consumers() + " configured, " + run.maxConcurrentConsumers()
-                        + " held batches at the same time")
-                .figure("store calls per delivery", String.format("%.2f loads, %.2f commits",
-                        sim.store().loadCount() / (double) run.deliveries(),
-                        sim.store().commitCount() / (double) run.deliveries()))
-                .figure("simulated time", Duration.between(sim.startTime(), run.endTime()))
-                .figure("wall time", String.format("%.2f s", seconds))
+                .figure("version conflicts", run.outcome(Outcome.Kind.VERSION_CONFLICT));
+        run.figures(report);
+        report.figure("wall time", String.format("%.2f s", seconds))
                 .figure("throughput", String.format("%,.0f deliveries/s, %,.0f messages/s",
-                        run.deliveries() / seconds, in / seconds))
+                        deliveries / seconds, in / seconds))
                 .figure("seed", cfg.seed());
-        report.check(Check.of("settled: the mailbox drained", run.settled(), run.replayHint()));
+        report.check(run.settled());
         report.check(Check.of("every message accounted for exactly once", in == out,
                 "in: " + produced + " produced + " + sent + " sent by actors = " + in + "; out: " + applied
                         + " applied + " + rejected + " rejected + " + stashed + " deferred + " + held + " held + "
@@ -179,6 +171,7 @@ abstract class Scenario<R, S> {
         report.check(Check.of("nothing left deferred or held after the deadlines", stashed == 0 && held == 0
                 && parked == 0 && deadWakes.isEmpty(), stashed + " deferred, " + held + " held, " + parked + " parked"));
         domainChecks(snapshots, valid, deadIds, dead, report);
+        run.appendix(report, produced, sent);
         return report;
     }
 }

@@ -10,6 +10,7 @@ public final class ScenarioReport {
     private final String name;
     private final Map<String, String> figures = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
+    private final List<String> appendices = new ArrayList<>();
 
     public ScenarioReport(String name) {
         this.name = name;
@@ -25,6 +26,12 @@ public final class ScenarioReport {
         return this;
     }
 
+    /** Adds text printed after the checks (a table, for example), indented by two spaces. */
+    public ScenarioReport appendix(String text) {
+        appendices.add(text);
+        return this;
+    }
+
     public String name() {
         return name;
     }
@@ -35,6 +42,11 @@ public final class ScenarioReport {
 
     public List<Check> checks() {
         return checks;
+    }
+
+    /** The texts printed after the checks. */
+    public List<String> appendices() {
+        return appendices;
     }
 
     public boolean passed() {
@@ -48,6 +60,7 @@ public final class ScenarioReport {
         figures.forEach((k, v) -> sb.append(String.format("  %-" + width + "s  %s%n", k, v)));
         sb.append("  invariants:\n");
         checks.forEach(c -> sb.append("    ").append(c).append('\n'));
+        appendices.forEach(a -> a.lines().forEach(l -> sb.append("  ").append(l).append('\n')));
         return sb.toString();
     }
 }
