@@ -3,6 +3,7 @@ package io.fifoactors.e2e;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.runtime.Outcome;
 
+import io.fifoactors.examples.demo.OutcomeLog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

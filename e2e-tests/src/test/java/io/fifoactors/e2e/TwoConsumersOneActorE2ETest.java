@@ -8,6 +8,7 @@ import io.fifoactors.dynamodb.DynamoDbStateStore;
 import io.fifoactors.e2e.TestActors.Gate;
 import io.fifoactors.e2e.TestActors.Hit;
 import io.fifoactors.e2e.TestActors.Tags;
+import io.fifoactors.examples.demo.OutcomeLog;
 import io.fifoactors.examples.demo.aws.AwsServers;
 import io.fifoactors.examples.demo.aws.PollerNode;
 import io.fifoactors.examples.demo.aws.QueueProbe;

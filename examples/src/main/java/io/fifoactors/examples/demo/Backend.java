@@ -16,7 +16,7 @@ import java.util.List;
  * and real servers ({@link ServersBackend}). The scenario drives the workload, the malformed messages, the accounting
  * and the checks; a backend supplies the consumers, the mailbox and the store, and its own figures.
  */
-interface Backend {
+public interface Backend {
     /** Starts one scenario's run: an empty mailbox and store, this actor type registered, consumers ready. */
     Run open(String scenario, ActorType<?, ?> type, ScenarioConfig cfg);
 
@@ -27,6 +27,13 @@ interface Backend {
 
         /** Sends messages as they are, bypassing any codec (the malformed ones). */
         void sendRaw(List<OutgoingMessage> messages);
+
+        /**
+         * Tells the run that the producer sent this message to this actor, in send order (ingress records in the
+         * ingress's order, then the malformed ones of the batch); nothing by default.
+         */
+        default void sent(ActorId target, String messageId) {
+        }
 
         /** Returns when everything sent so far has been processed (or, on real servers, it gave up waiting). */
         void settle();
@@ -63,6 +70,13 @@ interface Backend {
 
         /** The backend's own figures (faults, consumers, store calls, time or servers), in report order. */
         void figures(ScenarioReport report);
+
+        /**
+         * Checks of the backend's own beyond the scenario's, added after the domain checks; none by default (the
+         * demo's). {@code sent} is the actor-to-actor messages the actors' records say they sent.
+         */
+        default void checks(ScenarioReport report, long sent) {
+        }
 
         /** Anything printed after the checks (the request tables on real servers); nothing by default. */
         default void appendix(ScenarioReport report, long produced, long sent) {

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /** Products receive random arrivals and departures (half each); a share of departures waits for stock. */
-final class InventoryScenario extends Scenario<StockMovement, Stock> {
+public final class InventoryScenario extends Scenario<StockMovement, Stock> {
     @Override
     String name() {
         return "inventory";

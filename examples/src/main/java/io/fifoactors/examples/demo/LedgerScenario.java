@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * Accounts are opened, then receive random deposits and transfers (40% / 60%); a share of transfers waits for funds;
  * one in a hundred goes to an account that was never opened, whose credit is refused and refunded.
  */
-final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
+public final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
     static final int GHOSTS = 10;
 
     @Override

@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * @param <R> the producer's record type
  * @param <S> the actor's state type
  */
-abstract class Scenario<R, S> {
+public abstract class Scenario<R, S> {
     /** Deferred messages wait at most this long in the scenarios. */
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
@@ -64,7 +64,7 @@ abstract class Scenario<R, S> {
     }
 
     /** Runs the scenario on {@code backend}; progress lines go to {@code progress} (null: none). */
-    final ScenarioReport run(ScenarioConfig cfg, Backend backend, PrintStream progress) {
+    public final ScenarioReport run(ScenarioConfig cfg, Backend backend, PrintStream progress) {
         SplittableRandom random = new SplittableRandom(cfg.seed());
         List<R> records = generate(cfg, random);
         try (Backend.Run run = backend.open(name(), type(), cfg)) {
@@ -89,6 +89,12 @@ abstract class Scenario<R, S> {
                 ingress.submit(good);
                 if (!bad.isEmpty()) {
                     run.sendRaw(bad);
+                }
+                for (R r : ingress.order(good)) {
+                    run.sent(targetOf(r), idOf(r));
+                }
+                for (OutgoingMessage m : bad) {
+                    run.sent(ActorId.fromGroupId(m.groupId()), m.messageId());
                 }
                 valid.addAll(good);
                 poisoned += bad.size();
@@ -171,6 +177,7 @@ abstract class Scenario<R, S> {
         report.check(Check.of("nothing left deferred or held after the deadlines", stashed == 0 && held == 0
                 && parked == 0 && deadWakes.isEmpty(), stashed + " deferred, " + held + " held, " + parked + " parked"));
         domainChecks(snapshots, valid, deadIds, dead, report);
+        run.checks(report, sent);
         run.appendix(report, produced, sent);
         return report;
     }

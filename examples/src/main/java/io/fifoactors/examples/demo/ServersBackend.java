@@ -6,6 +6,7 @@ import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
+import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.OutcomeListener;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
@@ -20,9 +21,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Real mode: an {@link SqsPoller} running the runtime over an {@link SqsMailbox} and a {@link DynamoDbStateStore},
@@ -31,8 +37,19 @@ import java.util.Map;
  * (ingress) is counted by API with a {@link RequestCounter}; set-up, drain checks, the final wakes and reading the
  * results go through uncounted admin clients. The runtime's clock is an {@link OffsetClock}, so the scenario can let
  * every deferral deadline pass at the end.
+ *
+ * <p>The demo uses the defaults ({@link Options#DEMO}). The end-to-end tests choose how consumption overlaps
+ * production ({@link Consumption}) and turn on the {@linkplain Options#outcomeChecks() outcome checks}: the stricter
+ * guarantees of docs/semantics.md checked from every outcome the consumers report and every message the producer
+ * sent, added to the report after the domain checks.
+ *
+ * <pre>{@code
+ * ServersBackend backend = new ServersBackend(servers,
+ *         new ServersBackend.Options(ServersBackend.Consumption.BACKLOG, Duration.ofSeconds(5), true));
+ * ScenarioReport report = new LedgerScenario().run(cfg, backend, null);
+ * }</pre>
  */
-final class ServersBackend implements Backend {
+public final class ServersBackend implements Backend {
     /** The visibility timeout of the queue and of each receive (heartbeats extend it for long batches). */
     static final Duration VISIBILITY = Duration.ofSeconds(30);
     /** The runtime gives a failing message up after this many attempts. */
@@ -46,20 +63,54 @@ final class ServersBackend implements Backend {
     /** How long the dead letters may take to show up once the queue has drained. */
     static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(10);
 
-    private final AwsServers servers;
+    /** When the consumers run relative to the producer. */
+    public enum Consumption {
+        /** Consumers run from the start; after each ingress batch the producer waits for the queue to drain (demo). */
+        SETTLE_EACH_BATCH,
+        /** Consumers run from the start; the producer never waits: consuming while producing. */
+        WHILE_PRODUCING,
+        /** Consumers start once everything has been produced: consuming a backlog. */
+        BACKLOG
+    }
 
-    ServersBackend(AwsServers servers) {
+    /**
+     * How a run is set up and checked.
+     *
+     * @param consumption   when the consumers run relative to the producer
+     * @param visibility    the visibility timeout of the queue and of each receive
+     * @param outcomeChecks whether to log every outcome and every message the producer sent, and add the checks
+     *                      computed from them: G1 (each actor decided the producer's messages exactly in send order),
+     *                      G3 (an actor never decided a sender's message after a later one of the same sender), G2
+     *                      (no message applied twice; every actor-to-actor message decided once), exactly the
+     *                      malformed messages dead-lettered, no poller errors and a graceful stop
+     */
+    public record Options(Consumption consumption, Duration visibility, boolean outcomeChecks) {
+        /** The demo's real mode. */
+        public static final Options DEMO = new Options(Consumption.SETTLE_EACH_BATCH, VISIBILITY, false);
+    }
+
+    private final AwsServers servers;
+    private final Options options;
+
+    /** The demo's real mode on these servers. */
+    public ServersBackend(AwsServers servers) {
+        this(servers, Options.DEMO);
+    }
+
+    public ServersBackend(AwsServers servers, Options options) {
         this.servers = servers;
+        this.options = options;
     }
 
     @Override
     public Run open(String scenario, ActorType<?, ?> type, ScenarioConfig cfg) {
-        return new ServersRun(servers, scenario, type, cfg);
+        return new ServersRun(servers, scenario, type, cfg, options);
     }
 
     private static final class ServersRun implements Run {
         private final AwsServers servers;
         private final ScenarioConfig cfg;
+        private final Options options;
         private final AwsServers.Env env;
         private final RequestCounter consumerRequests = new RequestCounter();
         private final RequestCounter producerRequests = new RequestCounter();
@@ -72,6 +123,12 @@ final class ServersBackend implements Backend {
         private final PollerNode node;
         private final ActorSystem producer;
         private final ActorSystem admin;
+        /** With outcome checks: every outcome, and per actor the ids the producer sent it, in send order. */
+        private final OutcomeLog log;
+        private final Map<ActorId, List<String>> sentOrder = new LinkedHashMap<>();
+        private final Set<String> malformed = new LinkedHashSet<>();
+        private final Set<String> deadIds = new LinkedHashSet<>();
+        private boolean started;
         private Map<String, Long> consumerAtWakes;
         private long deliveriesAtWakes;
         private boolean drained = true;
@@ -79,26 +136,31 @@ final class ServersBackend implements Backend {
         private Boolean graceful;
         private SqsPoller.Stats stats;
 
-        ServersRun(AwsServers servers, String scenario, ActorType<?, ?> type, ScenarioConfig cfg) {
+        ServersRun(AwsServers servers, String scenario, ActorType<?, ?> type, ScenarioConfig cfg, Options options) {
             this.servers = servers;
             this.cfg = cfg;
-            this.env = servers.fresh("fifo-actors-demo-" + scenario, MAX_RECEIVE_COUNT, VISIBILITY);
+            this.options = options;
+            this.env = servers.fresh("fifo-actors-demo-" + scenario, MAX_RECEIVE_COUNT, options.visibility());
             this.probe = new QueueProbe(servers.sqs());
             this.consumerSqs = servers.newSqsClient(consumerRequests);
             this.consumerDynamo = servers.newDynamoClient(consumerRequests);
             this.producerSqs = servers.newSqsClient(producerRequests);
             DynamoDbStateStore adminStore = DynamoDbStateStore.builder().client(servers.dynamo())
                     .tableName(env.table()).build();
+            this.log = options.outcomeChecks() ? new OutcomeLog() : null;
             OutcomeListener count = o -> {
                 synchronized (outcomes) {
                     outcomes.merge(o.kind(), 1L, Long::sum);
+                }
+                if (log != null) {
+                    log.onOutcome(o);
                 }
             };
             this.node = PollerNode.builder(consumerSqs, consumerDynamo, env.queues(), env.table())
                     .name(scenario).register(type).clock(clock).listener(count)
                     .consumers(cfg.consumers()).batchSize(cfg.batchSize()).groupThreads(GROUP_THREADS)
                     .maxAttempts(MAX_ATTEMPTS).redriveMaxReceiveCount(MAX_RECEIVE_COUNT)
-                    .visibility(VISIBILITY).waitTime(Duration.ofSeconds(1))
+                    .visibility(options.visibility()).waitTime(Duration.ofSeconds(1))
                     .build();
             this.producer = ActorSystem.builder().register(type)
                     .mailbox(SqsMailbox.builder().client(producerSqs).queues(env.queues()).build())
@@ -106,7 +168,16 @@ final class ServersBackend implements Backend {
             this.admin = ActorSystem.builder().register(type)
                     .mailbox(SqsMailbox.builder().client(servers.sqs()).queues(env.queues()).build())
                     .stateStore(adminStore).build();
-            node.start();
+            if (options.consumption() != Consumption.BACKLOG) {
+                start();
+            }
+        }
+
+        private void start() {
+            if (!started) {
+                started = true;
+                node.start();
+            }
         }
 
         @Override
@@ -117,11 +188,20 @@ final class ServersBackend implements Backend {
         @Override
         public void sendRaw(List<OutgoingMessage> messages) {
             producer.mailbox().send(messages);
+            messages.forEach(m -> malformed.add(m.messageId()));
+        }
+
+        @Override
+        public void sent(ActorId target, String messageId) {
+            if (log != null) {
+                sentOrder.computeIfAbsent(target, a -> new ArrayList<>()).add(messageId);
+            }
         }
 
         @Override
         public void settle() {
-            if (drained) { // after one time-out, do not wait again before the end
+            // after one time-out, do not wait again before the end
+            if (options.consumption() == Consumption.SETTLE_EACH_BATCH && drained) {
                 drain();
             }
         }
@@ -138,6 +218,10 @@ final class ServersBackend implements Backend {
 
         @Override
         public void expireDeferrals(Duration by) {
+            if (options.consumption() != Consumption.SETTLE_EACH_BATCH) {
+                start(); // a backlog: everything is in the queue now
+                drain();
+            }
             consumerAtWakes = consumerRequests.snapshot();
             deliveriesAtWakes = deliveries();
             clock.advance(by);
@@ -161,12 +245,15 @@ final class ServersBackend implements Backend {
         @Override
         public List<DeadLetter> deadLetters(int expected) {
             stop();
-            return probe.takeDeadLetters(env.queues().deadLetterQueueUrl(), expected, DEAD_LETTER_TIMEOUT).stream()
-                    .map(QueueProbe.Dead::toDeadLetter).toList();
+            List<DeadLetter> dead = probe.takeDeadLetters(env.queues().deadLetterQueueUrl(), expected,
+                    DEAD_LETTER_TIMEOUT).stream().map(QueueProbe.Dead::toDeadLetter).toList();
+            dead.stream().filter(d -> !Envelope.SYSTEM_WAKE.equals(d.attributes().get(Envelope.TYPE)))
+                    .forEach(d -> deadIds.add(d.messageId()));
+            return dead;
         }
 
         private void stop() {
-            if (graceful == null) {
+            if (graceful == null && started) {
                 graceful = node.stop();
                 stats = node.poller().stats();
             }
@@ -211,6 +298,42 @@ final class ServersBackend implements Backend {
                     .figure("servers", servers.describe())
                     .figure("queue and table", env.table() + ".fifo (+ -dlq.fifo), table " + env.table()
                             + " (deleted at the end)");
+        }
+
+        @Override
+        public void checks(ScenarioReport report, long sent) {
+            if (log == null) {
+                return;
+            }
+            report.figure("outcomes", log.counts());
+            Map<ActorId, List<String>> observed = log.decisionOrder();
+            List<String> g1 = new ArrayList<>();
+            for (Map.Entry<ActorId, List<String>> e : sentOrder.entrySet()) {
+                Set<String> expected = new HashSet<>(e.getValue());
+                List<String> seen = observed.getOrDefault(e.getKey(), List.of()).stream()
+                        .filter(expected::contains).toList();
+                if (!seen.equals(e.getValue())) {
+                    g1.add(e.getKey() + ": sent " + e.getValue() + ", decided " + seen);
+                }
+            }
+            report.check(Check.of("G1 each actor decided the producer's messages exactly in send order",
+                    g1.isEmpty(), g1.isEmpty() ? sentOrder.size() + " actors" : g1.get(0)));
+            List<String> g3 = log.pairwiseOrderViolations();
+            Set<String> actorMessages = log.actorMessagesDecided();
+            report.check(Check.of("G3 actor-to-actor messages decided in the order each sender sent them",
+                    g3.isEmpty(), g3.isEmpty() ? actorMessages.size() + " messages" : g3.get(0)));
+            report.check(Check.of("G2 every actor-to-actor message decided exactly once",
+                    actorMessages.size() == sent, actorMessages.size() + " decided of " + sent + " sent"));
+            List<String> twice = log.appliedTwice();
+            report.check(Check.of("G2 no message applied twice", twice.isEmpty(), "applied twice: " + twice));
+            report.check(Check.of("G4 exactly the malformed messages dead-lettered", deadIds.equals(malformed),
+                    malformed.size() + " malformed, " + deadIds.size() + " dead letters"
+                            + (deadIds.equals(malformed) ? "" : ": malformed " + malformed + ", dead " + deadIds)));
+            SqsPoller.Stats s = stats();
+            report.check(Check.of("no poller errors", s.receiveErrors() == 0 && s.processErrors() == 0
+                    && s.settleErrors() == 0 && s.heartbeatErrors() == 0, s.toString()));
+            report.check(Check.of("the poller stopped gracefully", Boolean.TRUE.equals(graceful),
+                    graceful == null ? "not stopped" : ""));
         }
 
         @Override
