@@ -3,11 +3,6 @@ package io.fifoactors.core.runtime;
 import io.fifoactors.core.MessageDecodingException;
 import io.fifoactors.core.port.SequenceNumbers;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -90,47 +85,44 @@ final class ActorControl {
     }
 
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + outbox.size() * 128 + stash.size() * 128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeUTF(appliedSeq);
-            out.writeLong(outSeq);
-            out.writeLong(applied);
-            out.writeLong(rejected);
-            out.writeLong(deferred);
-            out.writeLong(evictedMarks);
-            out.writeUTF(failingSeq);
-            out.writeInt(failedAttempts);
-            out.writeInt(outbox.size());
-            for (OutboxEntry e : outbox) {
-                out.writeLong(e.outSeq());
-                out.writeUTF(e.groupId());
-                out.writeUTF(e.messageId());
-                writeMap(out, e.attributes());
-                writeBytes(out, e.body());
-            }
-            out.writeInt(senderMarks.size());
-            for (Map.Entry<Long, Long> m : senderMarks.entrySet()) {
-                out.writeLong(m.getKey());
-                out.writeLong(m.getValue());
-            }
-            writeStashed(out, stash);
-            out.writeBoolean(parked != null);
-            if (parked != null) {
-                writeStashed(out, parked);
-            }
-            writeStashed(out, held);
-            out.writeInt(recentRejections.size());
-            for (RejectionRecord r : recentRejections) {
-                out.writeUTF(r.messageId());
-                out.writeUTF(r.messageType());
-                out.writeUTF(r.reason());
-                out.writeLong(r.at().toEpochMilli());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ControlBytes.Out out = new ControlBytes.Out(96 + senderMarks.size() * 16 + outbox.size() * 160
+                + (stash.size() + held.size()) * 160 + recentRejections.size() * 64);
+        out.writeByte(FORMAT);
+        out.writeUTF(appliedSeq);
+        out.writeLong(outSeq);
+        out.writeLong(applied);
+        out.writeLong(rejected);
+        out.writeLong(deferred);
+        out.writeLong(evictedMarks);
+        out.writeUTF(failingSeq);
+        out.writeInt(failedAttempts);
+        out.writeInt(outbox.size());
+        for (OutboxEntry e : outbox) {
+            out.writeLong(e.outSeq());
+            out.writeUTF(e.groupId());
+            out.writeUTF(e.messageId());
+            writeMap(out, e.attributes());
+            writeBytes(out, e.body());
         }
-        return bytes.toByteArray();
+        out.writeInt(senderMarks.size());
+        for (Map.Entry<Long, Long> m : senderMarks.entrySet()) {
+            out.writeLong(m.getKey());
+            out.writeLong(m.getValue());
+        }
+        writeStashed(out, stash);
+        out.writeBoolean(parked != null);
+        if (parked != null) {
+            writeStashed(out, parked);
+        }
+        writeStashed(out, held);
+        out.writeInt(recentRejections.size());
+        for (RejectionRecord r : recentRejections) {
+            out.writeUTF(r.messageId());
+            out.writeUTF(r.messageType());
+            out.writeUTF(r.reason());
+            out.writeLong(r.at().toEpochMilli());
+        }
+        return out.toByteArray();
     }
 
     static ActorControl decode(byte[] bytes) {
@@ -138,51 +130,48 @@ final class ActorControl {
         if (bytes.length == 0) {
             return c;
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            byte format = in.readByte();
-            if (format != FORMAT) {
-                throw new MessageDecodingException("actor control record has unknown format " + format);
-            }
-            c.appliedSeq = in.readUTF();
-            c.outSeq = in.readLong();
-            c.applied = in.readLong();
-            c.rejected = in.readLong();
-            c.deferred = in.readLong();
-            c.evictedMarks = in.readLong();
-            c.failingSeq = in.readUTF();
-            c.failedAttempts = in.readInt();
-            int outboxSize = in.readInt();
-            for (int i = 0; i < outboxSize; i++) {
-                c.outbox.add(new OutboxEntry(in.readLong(), in.readUTF(), in.readUTF(), readMap(in), readBytes(in)));
-            }
-            int marks = in.readInt();
-            for (int i = 0; i < marks; i++) {
-                c.senderMarks.put(in.readLong(), in.readLong());
-            }
-            readStashedList(in, c.stash);
-            if (in.readBoolean()) {
-                c.parked = readStashed(in);
-            }
-            readStashedList(in, c.held);
-            int rejections = in.readInt();
-            for (int i = 0; i < rejections; i++) {
-                c.recentRejections.add(new RejectionRecord(in.readUTF(), in.readUTF(), in.readUTF(),
-                        Instant.ofEpochMilli(in.readLong())));
-            }
-        } catch (IOException e) {
-            throw new MessageDecodingException("actor control record is corrupt: " + e.getClass().getSimpleName());
+        ControlBytes.In in = new ControlBytes.In(bytes);
+        byte format = in.readByte();
+        if (format != FORMAT) {
+            throw new MessageDecodingException("actor control record has unknown format " + format);
+        }
+        c.appliedSeq = in.readUTF();
+        c.outSeq = in.readLong();
+        c.applied = in.readLong();
+        c.rejected = in.readLong();
+        c.deferred = in.readLong();
+        c.evictedMarks = in.readLong();
+        c.failingSeq = in.readUTF();
+        c.failedAttempts = in.readInt();
+        int outboxSize = in.readInt();
+        for (int i = 0; i < outboxSize; i++) {
+            c.outbox.add(new OutboxEntry(in.readLong(), in.readUTF(), in.readUTF(), readMap(in), readBytes(in)));
+        }
+        int marks = in.readInt();
+        for (int i = 0; i < marks; i++) {
+            c.senderMarks.put(in.readLong(), in.readLong());
+        }
+        readStashedList(in, c.stash);
+        if (in.readBoolean()) {
+            c.parked = readStashed(in);
+        }
+        readStashedList(in, c.held);
+        int rejections = in.readInt();
+        for (int i = 0; i < rejections; i++) {
+            c.recentRejections.add(new RejectionRecord(in.readUTF(), in.readUTF(), in.readUTF(),
+                    Instant.ofEpochMilli(in.readLong())));
         }
         return c;
     }
 
-    private static void writeStashed(DataOutputStream out, List<Stashed> list) throws IOException {
+    private static void writeStashed(ControlBytes.Out out, List<Stashed> list) {
         out.writeInt(list.size());
         for (Stashed s : list) {
             writeStashed(out, s);
         }
     }
 
-    private static void writeStashed(DataOutputStream out, Stashed s) throws IOException {
+    private static void writeStashed(ControlBytes.Out out, Stashed s) {
         out.writeUTF(s.messageId());
         out.writeUTF(s.type());
         writeBytes(out, s.body());
@@ -194,14 +183,14 @@ final class ActorControl {
         out.writeUTF(s.reason() == null ? "" : s.reason());
     }
 
-    private static void readStashedList(DataInputStream in, List<Stashed> into) throws IOException {
+    private static void readStashedList(ControlBytes.In in, List<Stashed> into) {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             into.add(readStashed(in));
         }
     }
 
-    private static Stashed readStashed(DataInputStream in) throws IOException {
+    private static Stashed readStashed(ControlBytes.In in) {
         String id = in.readUTF();
         String type = in.readUTF();
         byte[] body = readBytes(in);
@@ -215,7 +204,7 @@ final class ActorControl {
                 reason.isEmpty() ? null : reason);
     }
 
-    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+    private static void writeMap(ControlBytes.Out out, Map<String, String> map) {
         out.writeInt(map.size());
         for (Map.Entry<String, String> e : map.entrySet()) {
             out.writeUTF(e.getKey());
@@ -223,7 +212,7 @@ final class ActorControl {
         }
     }
 
-    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+    private static Map<String, String> readMap(ControlBytes.In in) {
         int n = in.readInt();
         Map<String, String> map = new LinkedHashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
@@ -232,18 +221,12 @@ final class ActorControl {
         return map;
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    private static void writeBytes(ControlBytes.Out out, byte[] b) {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("negative length");
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+    private static byte[] readBytes(ControlBytes.In in) {
+        return in.readBytes(in.readInt());
     }
 }

@@ -75,4 +75,42 @@ class ActorControlTest {
         assertEquals(-5_027_526_425_113_695_224L, ActorControl.senderKey("account/acc-1"));
         assertTrue(ActorControl.senderKey("account/acc-1") != ActorControl.senderKey("account/acc-2"));
     }
+
+    @Test
+    void theEncodingIsDataOutputsSoFormatOneNeverChanges() throws java.io.IOException {
+        // format 1 was defined with java.io.DataOutput: the fast writer must produce the same bytes
+        String[] texts = {"", "ascii", "caf\u00e9 \u20ac \ud83d\ude00", "nul\u0000char", "\u07ff\u0800\uffff"};
+        for (String t : texts) {
+            ControlBytes.Out fast = new ControlBytes.Out(4);
+            fast.writeUTF(t);
+            fast.writeLong(-5_027_526_425_113_695_224L);
+            fast.writeInt(-7);
+            fast.writeBoolean(true);
+            java.io.ByteArrayOutputStream reference = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream data = new java.io.DataOutputStream(reference);
+            data.writeUTF(t);
+            data.writeLong(-5_027_526_425_113_695_224L);
+            data.writeInt(-7);
+            data.writeBoolean(true);
+            data.flush();
+            assertArrayEquals(reference.toByteArray(), fast.toByteArray(), "text " + t);
+            ControlBytes.In in = new ControlBytes.In(reference.toByteArray());
+            assertEquals(t, in.readUTF());
+            assertEquals(-5_027_526_425_113_695_224L, in.readLong());
+            assertEquals(-7, in.readInt());
+            assertTrue(in.readBoolean());
+        }
+    }
+
+    @Test
+    void aTruncatedRecordIsAClearError() {
+        ActorControl c = new ActorControl();
+        c.appliedSeq = "42";
+        c.recordRejection(new RejectionRecord("m0", "Transfer", "insufficient funds", Instant.ofEpochMilli(99)), 5);
+        byte[] full = c.encode();
+        for (int cut = 1; cut < full.length; cut++) {
+            byte[] part = java.util.Arrays.copyOf(full, cut);
+            assertThrows(MessageDecodingException.class, () -> ActorControl.decode(part), "cut at " + cut);
+        }
+    }
 }

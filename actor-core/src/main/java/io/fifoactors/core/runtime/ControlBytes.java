@@ -1,0 +1,188 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.MessageDecodingException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Unsynchronised writer and reader of the control record's bytes, in exactly the encoding of {@code DataOutput}
+ * (big-endian numbers, modified UTF-8 with a two-byte length), which format 1 was defined with. The record is
+ * encoded and decoded on every commit, so this sits on the hot path.
+ */
+final class ControlBytes {
+    private ControlBytes() {
+    }
+
+    /** Appends to a growing array. */
+    static final class Out {
+        private byte[] buf;
+        private int pos;
+
+        Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int more) {
+            if (pos + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            }
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        void write(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void writeUTF(String s) {
+            int n = s.length();
+            int encoded = 0;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                encoded += c >= 0x0001 && c <= 0x007F ? 1 : c > 0x07FF ? 3 : 2;
+            }
+            if (encoded > 65535) {
+                throw new IllegalArgumentException("a control string encodes to " + encoded + " bytes; at most 65535");
+            }
+            ensure(2 + encoded);
+            buf[pos++] = (byte) (encoded >>> 8);
+            buf[pos++] = (byte) encoded;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x0001 && c <= 0x007F) {
+                    buf[pos++] = (byte) c;
+                } else if (c > 0x07FF) {
+                    buf[pos++] = (byte) (0xE0 | ((c >> 12) & 0x0F));
+                    buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    buf[pos++] = (byte) (0x80 | (c & 0x3F));
+                } else {
+                    buf[pos++] = (byte) (0xC0 | ((c >> 6) & 0x1F));
+                    buf[pos++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+    }
+
+    /** Reads from an array; any inconsistency is a {@link MessageDecodingException}. */
+    static final class In {
+        private final byte[] buf;
+        private int pos;
+
+        In(byte[] buf) {
+            this.buf = buf;
+        }
+
+        private void need(int n) {
+            if (n < 0 || pos + n > buf.length) {
+                throw new MessageDecodingException("actor control record is corrupt: truncated at byte " + pos);
+            }
+        }
+
+        byte readByte() {
+            need(1);
+            return buf[pos++];
+        }
+
+        boolean readBoolean() {
+            return readByte() != 0;
+        }
+
+        int readInt() {
+            need(4);
+            int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
+                    | (buf[pos + 3] & 0xFF);
+            pos += 4;
+            return v;
+        }
+
+        long readLong() {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        byte[] readBytes(int n) {
+            need(n);
+            byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
+            pos += n;
+            return b;
+        }
+
+        String readUTF() {
+            need(2);
+            int len = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+            pos += 2;
+            need(len);
+            int end = pos + len;
+            boolean ascii = true;
+            for (int i = pos; i < end; i++) {
+                if (buf[i] <= 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                String s = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
+                pos = end;
+                return s;
+            }
+            char[] chars = new char[len];
+            int n = 0;
+            while (pos < end) {
+                int a = buf[pos++] & 0xFF;
+                if (a < 0x80) {
+                    chars[n++] = (char) a;
+                } else if ((a & 0xE0) == 0xC0) {
+                    int b = continuation(end);
+                    chars[n++] = (char) (((a & 0x1F) << 6) | b);
+                } else if ((a & 0xF0) == 0xE0) {
+                    int b = continuation(end);
+                    int c = continuation(end);
+                    chars[n++] = (char) (((a & 0x0F) << 12) | (b << 6) | c);
+                } else {
+                    throw new MessageDecodingException("actor control record is corrupt: bad text at byte " + pos);
+                }
+            }
+            return new String(chars, 0, n);
+        }
+
+        private int continuation(int end) {
+            if (pos >= end || (buf[pos] & 0xC0) != 0x80) {
+                throw new MessageDecodingException("actor control record is corrupt: bad text at byte " + pos);
+            }
+            return buf[pos++] & 0x3F;
+        }
+    }
+}
