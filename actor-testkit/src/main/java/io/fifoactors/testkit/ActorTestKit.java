@@ -158,9 +158,7 @@ public final class ActorTestKit<S, M> {
      */
     public ActorTestKit<S, M> maxAttempts(int n) {
         configuring();
-        if (n < 1 || n > 1000) {
-            throw new ConfigurationException("maxAttempts must be 1 to 1000, was " + n);
-        }
+        ConfigurationException.requireBetween("maxAttempts", n, 1, 1000);
         this.maxAttempts = n;
         return this;
     }

@@ -332,9 +332,7 @@ public final class InMemoryMailbox implements Mailbox {
 
         /** Receives after which the queue moves a message to the dead-letter queue (its redrive policy). */
         public Builder maxReceiveCount(int n) {
-            if (n < 1 || n > 1000) {
-                throw new ConfigurationException("maxReceiveCount must be 1 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("maxReceiveCount", n, 1, 1000);
             this.maxReceiveCount = n;
             return this;
         }

@@ -483,9 +483,7 @@ public final class Simulation implements AutoCloseable {
 
         /** Concurrent consumers (simulated Lambda invocations), 1 to 1,000. */
         public Builder consumers(int n) {
-            if (n < 1 || n > 1000) {
-                throw new ConfigurationException("consumers must be 1 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("consumers", n, 1, 1000);
             this.consumers = n;
             return this;
         }
@@ -512,18 +510,14 @@ public final class Simulation implements AutoCloseable {
 
         /** Handler attempts before the runtime gives a message up (see {@code ActorSystem.Builder.maxAttempts}). */
         public Builder maxAttempts(int n) {
-            if (n < 1 || n > 300) {
-                throw new ConfigurationException("maxAttempts must be 1 to 300, was " + n);
-            }
+            ConfigurationException.requireBetween("maxAttempts", n, 1, 300);
             this.maxAttempts = n;
             return this;
         }
 
         /** The queue's redrive maxReceiveCount; default three times {@link #maxAttempts}. */
         public Builder redriveMaxReceiveCount(int n) {
-            if (n < 1 || n > 1000) {
-                throw new ConfigurationException("redriveMaxReceiveCount must be 1 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
             return this;
         }

@@ -408,9 +408,7 @@ public final class ActorSystem {
          * failed in the same batch.
          */
         public Builder maxAttempts(int n) {
-            if (n < 1 || n > 1000) {
-                throw new ConfigurationException("maxAttempts must be 1 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("maxAttempts", n, 1, 1000);
             this.maxAttempts = n;
             return this;
         }
@@ -421,18 +419,14 @@ public final class ActorSystem {
          * {@link #maxAttempts} (three times is a good start) so that infrastructure failures do not exhaust it.
          */
         public Builder redriveMaxReceiveCount(int n) {
-            if (n < 1 || n > 1000) {
-                throw new ConfigurationException("redriveMaxReceiveCount must be 1 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
             return this;
         }
 
         /** How often one group re-decides after losing a version race before its messages are released. */
         public Builder maxConflictRetries(int n) {
-            if (n < 0 || n > 100) {
-                throw new ConfigurationException("maxConflictRetries must be 0 to 100, was " + n);
-            }
+            ConfigurationException.requireBetween("maxConflictRetries", n, 0, 100);
             this.maxConflictRetries = n;
             return this;
         }
@@ -448,9 +442,7 @@ public final class ActorSystem {
 
         /** How many recent rejections each actor keeps in its record (the total is always counted). */
         public Builder keptRejections(int n) {
-            if (n < 0 || n > 1000) {
-                throw new ConfigurationException("keptRejections must be 0 to 1000, was " + n);
-            }
+            ConfigurationException.requireBetween("keptRejections", n, 0, 1000);
             this.keptRejections = n;
             return this;
         }
