@@ -60,11 +60,21 @@ final class ActorRunner {
     private boolean changed;
     private final List<Outcome> pending = new ArrayList<>();
 
-    ActorRunner(ActorSystem system, String groupId, List<Delivery> deliveries, Map<ActorId, StoredRecord> preloaded) {
+    // when the system sends the outboxes of all actors of a batch together, the last segment's send waits for it
+    private final boolean deferLastSend;
+    private DeferredSend deferred;
+
+    /** The last segment's outbox, committed and not yet sent; {@code from} is where that segment started. */
+    private record DeferredSend(List<OutboxEntry> entries, int from, Stop stop, StoredRecord record) {
+    }
+
+    ActorRunner(ActorSystem system, String groupId, List<Delivery> deliveries, Map<ActorId, StoredRecord> preloaded,
+                boolean deferLastSend) {
         this.system = system;
         this.groupId = groupId;
         this.deliveries = deliveries;
         this.preloaded = preloaded;
+        this.deferLastSend = deferLastSend;
     }
 
     private enum StopKind { END, DEAD_LETTER, RETRY, SKIP_PARKED }
@@ -73,7 +83,10 @@ final class ActorRunner {
         static final Stop END = new Stop(StopKind.END, -1, null);
     }
 
-    /** Returns the deliveries to release for redelivery (the rest are settled). */
+    /**
+     * Returns the deliveries to release for redelivery; the rest are settled, unless {@link #deferredSend()} is not
+     * empty: then {@link #completeDeferredSend} decides.
+     */
     @SuppressWarnings("unchecked")
     List<Delivery> run() {
         try {
@@ -151,6 +164,12 @@ final class ActorRunner {
             }
             pending.forEach(system::emit);
             if (!ctl.outbox.isEmpty()) {
+                boolean lastSegment = stop.kind() == StopKind.RETRY
+                        || (stop.kind() == StopKind.END && i + consumed[0] >= deliveries.size());
+                if (deferLastSend && lastSegment) {
+                    deferred = new DeferredSend(List.copyOf(ctl.outbox), i, stop, record);
+                    return List.of();
+                }
                 if (!flushOutbox()) {
                     return retryFrom(i, "sending the outbox failed");
                 }
@@ -189,6 +208,38 @@ final class ActorRunner {
             clearOutbox(record);
         }
         return List.of();
+    }
+
+    /** The committed outbox entries the system is to send with the rest of the batch; empty if none. */
+    List<OutgoingMessage> deferredSend() {
+        return deferred == null ? List.of() : toMessages(deferred.entries());
+    }
+
+    /**
+     * Finishes a run whose last outbox went out with the batch's other outboxes or failed to ({@code failure} says
+     * why; {@code null} if it went out): returns the deliveries to release. A failed send releases the whole last
+     * segment; its commit stands and is recognised on redelivery, which sends the outbox again.
+     */
+    List<Delivery> completeDeferredSend(String failure) {
+        DeferredSend d = deferred;
+        if (failure != null) {
+            system.emit(new Outcome(id, "", Outcome.Kind.RETRIED, "outbox send failed: " + failure));
+            deferred = null;
+            return retryFrom(d.from(), "sending the outbox failed");
+        }
+        system.sentOutbox().markSent(id, d.entries().get(d.entries().size() - 1).outSeq());
+        return d.stop().kind() == StopKind.RETRY ? retryFrom(d.stop().at(), d.stop().reason()) : List.of();
+    }
+
+    /** After a successful {@link #completeDeferredSend}: the outbox clear the runner would have done itself. */
+    void clearSentOutbox() {
+        if (deferred != null && deferred.stop().kind() != StopKind.RETRY) {
+            clearOutbox(deferred.record());
+        }
+    }
+
+    String groupId() {
+        return groupId;
     }
 
     /**
@@ -582,18 +633,22 @@ final class ActorRunner {
         if (ctl.outbox.isEmpty()) {
             return true;
         }
-        List<OutgoingMessage> out = new ArrayList<>(ctl.outbox.size());
-        for (OutboxEntry e : ctl.outbox) {
-            out.add(new OutgoingMessage(e.groupId(), e.messageId(), e.attributes(), e.body()));
-        }
         try {
-            system.mailbox().send(out);
+            system.mailbox().send(toMessages(ctl.outbox));
         } catch (RuntimeException e) {
             system.emit(new Outcome(id, "", Outcome.Kind.RETRIED, "outbox send failed: " + describe(e)));
             return false;
         }
         system.sentOutbox().markSent(id, ctl.outbox.get(ctl.outbox.size() - 1).outSeq());
         return true;
+    }
+
+    private static List<OutgoingMessage> toMessages(List<OutboxEntry> entries) {
+        List<OutgoingMessage> out = new ArrayList<>(entries.size());
+        for (OutboxEntry e : entries) {
+            out.add(new OutgoingMessage(e.groupId(), e.messageId(), e.attributes(), e.body()));
+        }
+        return out;
     }
 
     private boolean deadLetter(Delivery d, String reason) {

@@ -16,6 +16,7 @@ import io.fifoactors.core.port.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -24,11 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The transport-independent runtime: registered actor types over a {@link StateStore} and a {@link Mailbox}. A
@@ -93,50 +97,91 @@ public final class ActorSystem {
      * acknowledge or release (the caller does, or Lambda does through the partial batch response).
      */
     public BatchOutcome process(List<Delivery> batch) {
+        return process(batch, null, null);
+    }
+
+    /**
+     * Processes the batch like {@link #process(List)} within deadlines read from this system's clock: a group not
+     * started before {@code startBy} is not started at all, and the call returns by {@code answerBy}, interrupting
+     * groups still running then (what they committed is recognised on redelivery). Both kinds are reported failed
+     * and listed in {@link BatchOutcome#notStarted()} and {@link BatchOutcome#abandoned()}. An interrupt of the
+     * calling thread abandons the batch the same way. {@code null} means no deadline.
+     *
+     * <pre>{@code
+     * Instant end = clock.instant().plusMillis(context.getRemainingTimeInMillis());
+     * BatchOutcome r = system.process(batch, end.minusSeconds(3), end.minusMillis(500));
+     * }</pre>
+     */
+    public BatchOutcome process(List<Delivery> batch, Instant startBy, Instant answerBy) {
         Map<String, List<Delivery>> byGroup = new LinkedHashMap<>();
         for (Delivery d : batch) {
             byGroup.computeIfAbsent(d.groupId(), g -> new ArrayList<>()).add(d);
         }
         Map<Delivery, Boolean> failed = Collections.synchronizedMap(new IdentityHashMap<>());
+        List<Delivery> notStarted = Collections.synchronizedList(new ArrayList<>());
+        List<Delivery> abandoned = new ArrayList<>();
         Map<ActorId, StoredRecord> preloaded = preload(byGroup.keySet());
-        List<CompletableFuture<Void>> running = new ArrayList<>(byGroup.size());
-        RuntimeException submitFailure = null;
+        boolean together = byGroup.size() > 1;
+        List<ActorRunner> runners = new ArrayList<>(byGroup.size());
+        List<Runnable> work = new ArrayList<>(byGroup.size());
         for (Map.Entry<String, List<Delivery>> group : byGroup.entrySet()) {
-            Runnable work = () -> {
-                List<Delivery> retry = runGroup(group.getKey(), group.getValue(), preloaded);
-                retry.forEach(d -> failed.put(d, Boolean.TRUE));
-            };
-            if (groupExecutor == null) {
-                work.run();
+            List<Delivery> deliveries = group.getValue();
+            ActorRunner runner = new ActorRunner(this, group.getKey(), deliveries, preloaded, together);
+            runners.add(runner);
+            work.add(() -> {
+                if (startBy != null && !clock.instant().isBefore(startBy)) {
+                    notStarted.addAll(deliveries);
+                    giveUp(group.getKey(), deliveries, failed, "not started: the batch's start deadline passed");
+                    return;
+                }
+                try {
+                    runner.run().forEach(d -> failed.put(d, Boolean.TRUE));
+                } catch (RuntimeException e) {
+                    // a failure of the runtime or its ports, not of a message: this group only is retried
+                    giveUp(group.getKey(), deliveries, failed, "processing failed: " + describe(e));
+                }
+            });
+        }
+        boolean[] finished = runAll(work, answerBy);
+        List<ActorRunner> waiting = new ArrayList<>();
+        List<OutgoingMessage> out = new ArrayList<>();
+        for (int i = 0; i < runners.size(); i++) {
+            ActorRunner r = runners.get(i);
+            if (!finished[i]) {
+                List<Delivery> deliveries = byGroup.get(r.groupId());
+                abandoned.addAll(deliveries);
+                giveUp(r.groupId(), deliveries, failed, "abandoned: still running at the batch's answer deadline");
                 continue;
             }
-            try {
-                running.add(CompletableFuture.runAsync(work, groupExecutor));
-            } catch (RejectedExecutionException e) {
-                work.run(); // a saturated executor slows the batch down; it must not abandon a group
-            } catch (RuntimeException e) {
-                submitFailure = e; // a broken executor: start nothing more, but wait for what runs
-                break;
+            List<OutgoingMessage> entries = r.deferredSend();
+            if (!entries.isEmpty()) {
+                waiting.add(r);
+                out.addAll(entries);
             }
         }
-        // join every group started before reporting anything, so no group still runs when the caller settles
-        Throwable failure = submitFailure;
-        for (CompletableFuture<Void> f : running) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                failure = failure == null ? e.getCause() : failure;
+
+        // the outboxes of all actors go out together: fewer send requests than one per actor
+        if (!waiting.isEmpty()) {
+            String sendFailure = null;
+            if (Thread.currentThread().isInterrupted() || (answerBy != null && !clock.instant().isBefore(answerBy))) {
+                sendFailure = "no time left before the batch's answer deadline";
+            } else {
+                try {
+                    mailbox.send(out);
+                } catch (RuntimeException e) {
+                    sendFailure = describe(e);
+                }
             }
+            List<Runnable> clears = new ArrayList<>(waiting.size());
+            for (ActorRunner r : waiting) {
+                r.completeDeferredSend(sendFailure).forEach(d -> failed.put(d, Boolean.TRUE));
+                if (sendFailure == null) {
+                    clears.add(r::clearSentOutbox);
+                }
+            }
+            runAll(clears, answerBy); // best effort: an outbox left uncleared is sent again and recognised
         }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure instanceof RuntimeException re && failure == submitFailure) {
-            throw re;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("a group's processing failed unexpectedly", failure);
-        }
+
         List<Delivery> retry = FifoBatchFailures.failedWithSuffix(batch, Delivery::groupId, failed::containsKey);
         List<Delivery> done = new ArrayList<>(batch.size());
         Map<Delivery, Boolean> retrySet = new IdentityHashMap<>();
@@ -146,7 +191,95 @@ public final class ActorSystem {
                 done.add(d);
             }
         }
-        return new BatchOutcome(done, retry);
+        return new BatchOutcome(done, retry, notStarted, abandoned);
+    }
+
+    private void giveUp(String groupId, List<Delivery> deliveries, Map<Delivery, Boolean> failed, String reason) {
+        ActorId id = null;
+        try {
+            id = ActorId.fromGroupId(groupId);
+        } catch (FifoActorsException e) {
+            // reported without an actor
+        }
+        for (Delivery d : deliveries) {
+            failed.put(d, Boolean.TRUE);
+            emit(new Outcome(id, d.messageId(), Outcome.Kind.RETRIED, reason));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /**
+     * Runs the tasks on the group executor (inline without one, or for a single task) and waits for them until
+     * {@code answerBy}; returns which finished. Tasks still running at the deadline, or when the calling thread is
+     * interrupted, are cancelled with an interrupt, so nothing is left waiting on a port call that can give up. An
+     * {@link Error} from a task (a simulated crash, an out-of-memory) is rethrown.
+     */
+    /** Runs the task on this thread; an {@link Error} stops everything at once, as a crash stops a consumer. */
+    private static void runInline(FutureTask<Void> f) {
+        f.run();
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+        } catch (InterruptedException | CancellationException e) {
+            // not possible for a task that ran to its end on this thread
+        }
+    }
+
+    private boolean[] runAll(List<Runnable> tasks, Instant answerBy) {
+        boolean[] finished = new boolean[tasks.size()];
+        List<FutureTask<Void>> running = new ArrayList<>(tasks.size());
+        for (Runnable task : tasks) {
+            FutureTask<Void> f = new FutureTask<>(task, null);
+            running.add(f);
+            if (groupExecutor == null || tasks.size() == 1) {
+                runInline(f);
+                continue;
+            }
+            try {
+                groupExecutor.execute(f);
+            } catch (RejectedExecutionException e) {
+                runInline(f); // a saturated executor slows the batch down; it must not abandon a group
+            }
+        }
+        Error error = null;
+        boolean giveUp = false;
+        for (int i = 0; i < running.size(); i++) {
+            FutureTask<Void> f = running.get(i);
+            try {
+                if (giveUp) {
+                    f.cancel(true);
+                } else if (answerBy == null) {
+                    f.get();
+                } else {
+                    long nanos = Duration.between(clock.instant(), answerBy).toNanos();
+                    f.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+                }
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                giveUp = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                giveUp = true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err && error == null) {
+                    error = err;
+                }
+            } catch (CancellationException e) {
+                // cancelled above
+            }
+            finished[i] = f.isDone() && !f.isCancelled();
+        }
+        if (error != null) {
+            throw error;
+        }
+        return finished;
     }
 
     /**
@@ -190,10 +323,6 @@ public final class ActorSystem {
         } catch (RuntimeException e) {
             return null; // each runner loads its own record and handles the failure per group
         }
-    }
-
-    private List<Delivery> runGroup(String groupId, List<Delivery> deliveries, Map<ActorId, StoredRecord> preloaded) {
-        return new ActorRunner(this, groupId, deliveries, preloaded).run();
     }
 
     /**
