@@ -61,6 +61,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
     private final Telemetry telemetry;
     private final Clock clock;
     private final ThreadPoolExecutor groups;
+    private final Telemetry.BatchScope scope = new Telemetry.BatchScope();
     private final Duration initDuration;
     private final AtomicBoolean firstInvocation = new AtomicBoolean(true);
 
@@ -85,14 +86,14 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts());
         settings.redriveMaxReceiveCount().ifPresent(builder::redriveMaxReceiveCount);
         wiring.register(builder, settings);
-        builder.clock(clock).listener(telemetry);
+        this.groups = newGroupPool(settings.groupConcurrency());
+        builder.clock(clock).listener(telemetry).groupExecutor(scope.executor(groups));
         try {
             this.system = builder.build();
         } catch (ConfigurationException e) {
             throw new ConfigurationException("the wiring " + wiringName + " left the actor system incomplete: "
                     + e.getMessage());
         }
-        this.groups = newGroupPool(settings.groupConcurrency());
         adviseOnRedrive();
         prime(wiring);
         this.initDuration = Duration.between(started, clock.instant());
@@ -124,9 +125,9 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         stats.batchSize(records.size());
         Instant deadline = started.plusMillis(Math.max(0, remaining));
 
-        BatchRun run = new BatchRun(system, groups, telemetry, clock, stats,
-                deadline.minus(settings.startReserve()), deadline.minus(settings.responseReserve()));
-        List<SQSEvent.SQSMessage> failed = run.execute(records);
+        BatchRun run = new BatchRun(system, telemetry, stats, deadline.minus(settings.startReserve()),
+                deadline.minus(settings.responseReserve()));
+        List<SQSEvent.SQSMessage> failed = run.execute(records, scope);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>(failed.size());
         for (SQSEvent.SQSMessage r : failed) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
@@ -67,6 +68,40 @@ final class Telemetry implements OutcomeListener {
 
     static void leave() {
         SCOPE.remove();
+    }
+
+    /**
+     * The invocation that the group threads work for: opened by the invocation's thread around the runtime's call;
+     * tasks handed to {@link #executor} run bound to it. Lambda runs one invocation at a time per container.
+     */
+    static final class BatchScope {
+        private volatile GroupScope current;
+
+        void open(InvocationStats invocation, List<Delivery> batch) {
+            GroupScope scope = new GroupScope(invocation, batch);
+            current = scope;
+            SCOPE.set(scope);
+        }
+
+        void close() {
+            current = null;
+            SCOPE.remove();
+        }
+
+        /** Runs tasks on {@code threads}, each bound to the scope open when it was handed over. */
+        Executor executor(Executor threads) {
+            return task -> {
+                GroupScope scope = current;
+                threads.execute(() -> {
+                    SCOPE.set(scope);
+                    try {
+                        task.run();
+                    } finally {
+                        SCOPE.remove();
+                    }
+                });
+            };
+        }
     }
 
     private static final class GroupScope {

@@ -246,12 +246,14 @@ class SqsActorHandlerTest {
     }
 
     @Test
-    void eachGroupLoadsItsOwnRecordSoTheFunctionNeedsNoBatchReads() {
-        // docs/deploy/template.yaml grants dynamodb:GetItem and PutItem only, not BatchGetItem
+    void theRecordsOfAllGroupsAreReadInOneRequest() {
+        // docs/deploy/template.yaml grants dynamodb:BatchGetItem for this (and GetItem for single reloads)
         java.util.concurrent.atomic.AtomicInteger batchReads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger singleReads = new java.util.concurrent.atomic.AtomicInteger();
         TestWiring wiring = new TestWiring(store -> new StateStore() {
             @Override
             public Optional<StoredRecord> load(ActorId id) {
+                singleReads.incrementAndGet();
                 return store.load(id);
             }
 
@@ -268,8 +270,9 @@ class SqsActorHandlerTest {
         }, null);
         Harness h = new Harness(Map.of(), wiring);
         h.handle(Harness.event("fifo-partial-failure.json"));
+        assertEquals(1, batchReads.get());
+        assertEquals(0, singleReads.get());
         assertEquals(List.of(10L, 20L), h.tally("b").seen(), "both groups ran");
-        assertEquals(0, batchReads.get());
     }
 
     @Test

@@ -237,7 +237,7 @@ class DeployTemplateIT {
         expected.put("MailboxQueue", Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                 "sqs:SendMessage"));
         expected.put("DeadLetterQueue", Set.of("sqs:SendMessage"));
-        expected.put("ActorTable", Set.of("dynamodb:GetItem", "dynamodb:PutItem"));
+        expected.put("ActorTable", Set.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"));
         expected.put("FunctionLogGroup", Set.of("logs:CreateLogStream", "logs:PutLogEvents"));
         assertEquals(new TreeMap<>(expected.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new TreeSet<>(e.getValue())))), granted);

@@ -120,7 +120,8 @@ public final class ActorSystem {
         Map<Delivery, Boolean> failed = Collections.synchronizedMap(new IdentityHashMap<>());
         List<Delivery> notStarted = Collections.synchronizedList(new ArrayList<>());
         List<Delivery> abandoned = new ArrayList<>();
-        Map<ActorId, StoredRecord> preloaded = preload(byGroup.keySet());
+        boolean late = startBy != null && !clock.instant().isBefore(startBy);
+        Map<ActorId, StoredRecord> preloaded = late ? null : preload(byGroup.keySet());
         boolean together = byGroup.size() > 1;
         List<ActorRunner> runners = new ArrayList<>(byGroup.size());
         List<Runnable> work = new ArrayList<>(byGroup.size());
