@@ -38,7 +38,7 @@ class GuaranteesPropertiesTest {
     }
 
     record Setup(int consumers, int batchSize, double crash, double transientRate, double stall, long seed,
-                 boolean pastDedupWindow) {
+                 boolean pastDedupWindow, boolean recordCache) {
         /** A stall past SQS's 5-minute deduplication window makes late re-sends reach the receiver. */
         Duration stallFor() {
             return pastDedupWindow ? Duration.ofMinutes(7) : Duration.ofSeconds(45);
@@ -60,14 +60,16 @@ class GuaranteesPropertiesTest {
     Arbitrary<Setup> setups() {
         return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 10),
                 Arbitraries.doubles().between(0, 0.06), Arbitraries.doubles().between(0, 0.06),
-                Arbitraries.doubles().between(0, 0.03), Arbitraries.longs(), Arbitraries.of(true, false))
+                Arbitraries.doubles().between(0, 0.03), Arbitraries.longs(), Arbitraries.of(true, false),
+                Arbitraries.of(true, false))
                 .as(Setup::new);
     }
 
     @Property(shrinking = ShrinkingMode.FULL)
     void everyMessageIsAppliedOnceInOrderOrDeadLettered(@ForAll("workloads") List<Op> ops,
                                                         @ForAll("setups") Setup setup) throws IOException {
-        try (Simulation sim = Simulation.builder().configure(b -> b.register(Recorder.REC))
+        try (Simulation sim = Simulation.builder()
+                .configure(b -> b.register(Recorder.REC).recordCache(setup.recordCache() ? 16 : 0))
                 .consumers(setup.consumers()).batchSize(setup.batchSize()).seed(setup.seed())
                 .faults(FaultPlan.builder().crashRate(setup.crash()).transientRate(setup.transientRate())
                         .stallRate(setup.stall()).stall(setup.stallFor()).build())
@@ -188,7 +190,8 @@ class GuaranteesPropertiesTest {
     }
 
     private static List<Object> runOnce(List<Op> ops, Setup setup) {
-        try (Simulation sim = Simulation.builder().configure(b -> b.register(Recorder.REC))
+        try (Simulation sim = Simulation.builder()
+                .configure(b -> b.register(Recorder.REC).recordCache(setup.recordCache() ? 16 : 0))
                 .consumers(setup.consumers()).batchSize(setup.batchSize()).seed(setup.seed())
                 .faults(FaultPlan.builder().crashRate(setup.crash()).transientRate(setup.transientRate())
                         .stallRate(setup.stall()).stall(setup.stallFor()).build())

@@ -58,6 +58,8 @@ final class ActorRunner {
     private Object state;
     private ActorControl ctl;
     private boolean changed;
+    // the record came from this instance's cache: a lost race then means it was stale
+    private boolean fromCache;
     private final List<Outcome> pending = new ArrayList<>();
 
     // when the system sends the outboxes of all actors of a batch together, the last segment's send waits for it
@@ -130,7 +132,10 @@ final class ActorRunner {
                     next = new StoredRecord(version + 1, system.codec().encode(state), ctl.encode());
                     system.store().commit(id, version, next);
                 } catch (VersionConflictException e) {
-                    system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "expected version " + version));
+                    system.remember(id, null);
+                    system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "expected version " + version
+                            + (fromCache ? " (the cached record was stale)" : "")));
+                    fromCache = false;
                     if (++conflicts > system.maxConflictRetries()) {
                         return retryFrom(i, "lost " + conflicts + " version races in a row");
                     }
@@ -156,11 +161,13 @@ final class ActorRunner {
                     continue;
                 } catch (RuntimeException e) {
                     if (!committedDespite(next)) {
+                        system.remember(id, null);
                         return retryFrom(i, "committing failed: " + describe(e));
                     }
                 }
                 record = next;
                 version = next.version();
+                system.remember(id, next);
             }
             pending.forEach(system::emit);
             if (!ctl.outbox.isEmpty()) {
@@ -249,10 +256,12 @@ final class ActorRunner {
      */
     private void clearOutbox(StoredRecord record) {
         ctl.outbox.clear();
+        StoredRecord cleared = new StoredRecord(record.version() + 1, record.state(), ctl.encode());
         try {
-            system.store().commit(id, record.version(), new StoredRecord(record.version() + 1, record.state(),
-                    ctl.encode()));
+            system.store().commit(id, record.version(), cleared);
+            system.remember(id, cleared);
         } catch (RuntimeException e) {
+            system.remember(id, null);
             system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "outbox clear skipped: " + describe(e)));
         }
     }
@@ -277,7 +286,9 @@ final class ActorRunner {
 
     private StoredRecord initialRecord() {
         if (preloaded != null) {
-            return preloaded.get(id);
+            StoredRecord r = preloaded.get(id);
+            fromCache = r != null && r == system.cachedRecord(id);
+            return r;
         }
         return system.store().load(id).orElse(null);
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class ActorSystem {
     private final Executor groupExecutor;
     private final OutcomeListener listener;
     private final SentOutbox sentOutbox;
+    private final RecordCache records;
 
     private ActorSystem(Builder b) {
         this.types = Collections.unmodifiableMap(new LinkedHashMap<>(b.types));
@@ -85,6 +87,7 @@ public final class ActorSystem {
         this.groupExecutor = b.groupExecutor;
         this.listener = b.listener;
         this.sentOutbox = new SentOutbox(b.sentCacheSize);
+        this.records = b.recordCacheSize == 0 ? null : new RecordCache(b.recordCacheSize);
     }
 
     public static Builder builder() {
@@ -304,6 +307,11 @@ public final class ActorSystem {
         return outcome;
     }
 
+    /**
+     * Reads the records of the batch's actors in one request. Returns null (each runner loads its own) for fewer than
+     * two actors or when the read fails; otherwise a map covering every registered actor of the batch, where a
+     * missing actor has no record yet. With the record cache, cached actors are not read.
+     */
     private Map<ActorId, StoredRecord> preload(Iterable<String> groupIds) {
         List<ActorId> ids = new ArrayList<>();
         for (String g : groupIds) {
@@ -315,6 +323,30 @@ public final class ActorSystem {
             } catch (FifoActorsException e) {
                 // an invalid group id is dead-lettered by its runner
             }
+        }
+        if (records != null) {
+            Map<ActorId, StoredRecord> known = new HashMap<>();
+            List<ActorId> unknown = new ArrayList<>();
+            for (ActorId id : ids) {
+                StoredRecord r = records.get(id);
+                if (r != null) {
+                    known.put(id, r);
+                } else {
+                    unknown.add(id);
+                }
+            }
+            if (unknown.isEmpty()) {
+                return known;
+            }
+            if (unknown.size() < ids.size() || unknown.size() > 1) {
+                try {
+                    known.putAll(store.loadAll(unknown));
+                    return known;
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            }
+            return null;
         }
         if (ids.size() < 2) {
             return null;
@@ -453,6 +485,49 @@ public final class ActorSystem {
         return sentOutbox;
     }
 
+    /** Remembers the record this instance just wrote ({@code null}: forget it); no-op without the cache. */
+    void remember(ActorId id, StoredRecord record) {
+        if (records != null) {
+            records.put(id, record);
+        }
+    }
+
+    StoredRecord cachedRecord(ActorId id) {
+        return records == null ? null : records.get(id);
+    }
+
+    /**
+     * The records this instance last wrote, by actor, at most {@code capacity} of them: read instead of the store.
+     * A record someone else has overwritten since makes the next commit lose its version race, which reloads.
+     */
+    static final class RecordCache {
+        private final int capacity;
+        private final ConcurrentHashMap<ActorId, StoredRecord> byActor = new ConcurrentHashMap<>();
+
+        RecordCache(int capacity) {
+            this.capacity = capacity;
+        }
+
+        StoredRecord get(ActorId id) {
+            return byActor.get(id);
+        }
+
+        void put(ActorId id, StoredRecord record) {
+            if (record == null) {
+                byActor.remove(id);
+                return;
+            }
+            if (byActor.size() >= capacity && !byActor.containsKey(id)) {
+                var it = byActor.keySet().iterator();
+                if (it.hasNext()) {
+                    it.next();
+                    it.remove(); // an arbitrary victim: a miss costs one read, as without the cache
+                }
+            }
+            byActor.put(id, record);
+        }
+    }
+
     void emit(Outcome outcome) {
         try {
             listener.onOutcome(outcome);
@@ -495,6 +570,7 @@ public final class ActorSystem {
         private int maxSenderMarks = 1000;
         private int keptRejections = 20;
         private int sentCacheSize = 100_000;
+        private int recordCacheSize;
         private Executor groupExecutor;
         private OutcomeListener listener = OutcomeListener.NONE;
 
@@ -583,6 +659,19 @@ public final class ActorSystem {
                 throw new ConfigurationException("sentCacheSize must be positive, was " + n);
             }
             this.sentCacheSize = n;
+            return this;
+        }
+
+        /**
+         * Keeps the records this instance writes, for up to {@code maxActors} actors, and uses them instead of reading
+         * the store when the same actor comes back (default 0: off). Safe whatever the consumers: every commit is
+         * conditional on the version, so a record overwritten elsewhere loses its race and is reloaded. Worth it when
+         * actors tend to return to the same process (one poller, few consumers, a hot actor): each hit saves a read;
+         * each stale hit costs a failed conditional write (billed) and a read.
+         */
+        public Builder recordCache(int maxActors) {
+            ConfigurationException.requireBetween("recordCache", maxActors, 0, 10_000_000);
+            this.recordCacheSize = maxActors;
             return this;
         }
 
