@@ -226,7 +226,8 @@ final class AwsRequests {
 
     // ------------------------------------------------------------------------------------------------ fifo-actors
 
-    static Figures library(Env env, LedgerWorkload w, String workload, Mode mode) {
+    /** {@code recordCache}: {@link ActorSystem.Builder#recordCache} (0: off, the default). */
+    static Figures library(Env env, LedgerWorkload w, String workload, Mode mode, int recordCache) {
         SqsQueues q = env.queues("lib");
         String table = env.table("lib");
         SqsMailbox mailbox = SqsMailbox.builder().client(env.sqs).queues(q).build();
@@ -234,7 +235,7 @@ final class AwsRequests {
         AtomicLong settled = new AtomicLong();
         ActorSystem system = ActorSystem.builder()
                 .register(Ledger.ACCOUNT).stateStore(store).mailbox(mailbox)
-                .maxAttempts(5).redriveMaxReceiveCount(15)
+                .maxAttempts(5).redriveMaxReceiveCount(15).recordCache(recordCache)
                 .listener(o -> {
                     switch (o.kind()) {
                         case APPLIED, REJECTED, DEFERRED, DEAD_LETTERED -> settled.incrementAndGet();
@@ -277,7 +278,7 @@ final class AwsRequests {
                 return settled.get();
             }
         };
-        return run("fifo-actors", d, env, w, workload, mode);
+        return run(recordCache == 0 ? "fifo-actors" : "fifo-actors, record cache", d, env, w, workload, mode);
     }
 
     // ------------------------------------------------------------------------------------------------ hand-rolled

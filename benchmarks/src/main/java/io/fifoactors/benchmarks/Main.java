@@ -37,8 +37,8 @@ public final class Main {
             "  --b1-accounts N     default 10000     --b1-messages N   default 1000000",
             "  --b1-only LIST      comma list of: fifo1,fifo,typed,es,ds (default all)",
             "  --b2-accounts N     default 200       --b2-messages N   default 1000 (per workload and design)",
-            "  --b2-burst N        default 5: consecutive transactions per account in the 'several messages per",
-            "                      actor per batch' workload",
+            "  --b2-bursts LIST    default 5,10: consecutive transactions per account in the 'several messages",
+            "                      per actor per batch' workloads, one workload each",
             "  --b2-backlog        also run the ledger with every transaction enqueued before consuming",
             "  --b3-messages N     default 20000     --b3-accounts N   default 10000",
             "  --b4-messages N     default 20000     --b4-accounts N   default 1000");
@@ -114,7 +114,7 @@ public final class Main {
         List<String> b1Only = List.of("fifo1", "fifo", "typed", "es", "ds");
         int b2Accounts = 200;
         int b2Messages = 1_000;
-        int b2Burst = 5;
+        int[] b2Bursts = {5, 10};
         boolean b2Backlog;
         int b3Messages = 20_000;
         int b3Accounts = 10_000;
@@ -157,7 +157,8 @@ public final class Main {
                     case "--b1-only" -> o.b1Only = List.of(v.split(","));
                     case "--b2-accounts" -> o.b2Accounts = positive(a, v);
                     case "--b2-messages" -> o.b2Messages = positive(a, v);
-                    case "--b2-burst" -> o.b2Burst = positive(a, v);
+                    case "--b2-bursts" -> o.b2Bursts = java.util.Arrays.stream(v.split(","))
+                            .mapToInt(x -> positive(a, x)).toArray();
                     case "--b3-messages" -> o.b3Messages = positive(a, v);
                     case "--b3-accounts" -> o.b3Accounts = positive(a, v);
                     case "--b4-messages" -> o.b4Messages = positive(a, v);
@@ -285,9 +286,11 @@ public final class Main {
         List<Case> cases = new ArrayList<>();
         cases.add(new Case(String.format(Locale.ROOT, "ledger, %,d accounts", o.b2Accounts),
                 LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed), AwsRequests.Mode.STREAMING));
-        cases.add(new Case(String.format(Locale.ROOT, "ledger, %,d accounts, bursts of %d per account", o.b2Accounts,
-                o.b2Burst), LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, o.b2Burst, o.seed),
-                AwsRequests.Mode.STREAMING));
+        for (int burst : o.b2Bursts) {
+            cases.add(new Case(String.format(Locale.ROOT, "ledger, %,d accounts, bursts of %d per account",
+                    o.b2Accounts, burst), LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, burst, o.seed),
+                    AwsRequests.Mode.STREAMING));
+        }
         if (o.b2Backlog) {
             cases.add(new Case(String.format(Locale.ROOT, "ledger, %,d accounts, backlog", o.b2Accounts),
                     LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed), AwsRequests.Mode.BACKLOG));
@@ -295,7 +298,8 @@ public final class Main {
         List<AwsRequests.Figures> all = new ArrayList<>();
         try (AwsRequests.Env env = new AwsRequests.Env()) {
             for (Case c : cases) {
-                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode()));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 0));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 100_000));
                 all.add(AwsRequests.naive(env, c.w(), c.name(), c.mode()));
                 all.add(AwsRequests.idempotency(env, c.w(), c.name(), c.mode()));
             }

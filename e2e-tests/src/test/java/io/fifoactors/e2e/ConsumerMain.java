@@ -45,6 +45,8 @@ public final class ConsumerMain {
                 .register(Ledger.ACCOUNT)
                 .consumers(Integer.parseInt(args[5]))
                 .groupThreads(4)
+                // the record cache on real servers; a killed JVM loses it and its successor starts by reading
+                .recordCache(10_000)
                 .visibility(Duration.ofSeconds(Long.parseLong(args[6])))
                 .waitTime(Duration.ofSeconds(1))
                 .listener(o -> out.println(OUTCOME + "\t" + (o.actor() == null ? "-" : o.actor().groupId()) + "\t"

@@ -50,7 +50,7 @@ public final class PollerNode implements AutoCloseable {
         });
         ActorSystem.Builder sb = ActorSystem.builder().stateStore(store).mailbox(mailbox).clock(b.clock)
                 .maxAttempts(b.maxAttempts).redriveMaxReceiveCount(b.redriveMaxReceiveCount)
-                .groupExecutor(groups).listener(b.listener);
+                .groupExecutor(groups).listener(b.listener).recordCache(b.recordCache);
         b.types.forEach(sb::register);
         system = sb.build();
         SqsPoller.Builder pb = SqsPoller.builder().name(b.name).system(system).mailbox(mailbox)
@@ -127,6 +127,7 @@ public final class PollerNode implements AutoCloseable {
         private Duration waitTime = Duration.ofSeconds(1);
         private Duration retryDelay = Duration.ZERO;
         private Duration heartbeat;
+        private int recordCache;
 
         private Builder(SqsClient sqs, DynamoDbClient dynamo, SqsQueues queues, String table) {
             this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -136,6 +137,12 @@ public final class PollerNode implements AutoCloseable {
         }
 
         /** Registers an actor type with the runtime. */
+        /** {@code ActorSystem.Builder.recordCache}: 0 (default) is off. */
+        public Builder recordCache(int maxActors) {
+            recordCache = maxActors;
+            return this;
+        }
+
         public Builder register(ActorType<?, ?> type) {
             types.add(type);
             return this;
