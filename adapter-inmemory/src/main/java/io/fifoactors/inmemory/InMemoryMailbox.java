@@ -337,6 +337,12 @@ public final class InMemoryMailbox implements Mailbox {
             return this;
         }
 
+        /** No redrive policy: the queue never moves a message (the runtime's {@code runtimeRedrive} does). */
+        public Builder noRedrive() {
+            this.maxReceiveCount = Integer.MAX_VALUE;
+            return this;
+        }
+
         public InMemoryMailbox build() {
             if (clock == null) {
                 throw new ConfigurationException("InMemoryMailbox needs a clock: call clock(VirtualClock.at(...))");

@@ -56,6 +56,7 @@ public final class Simulation implements AutoCloseable {
     private final Duration retryDelay;
     private final int maxAttempts;
     private final int redriveMaxReceiveCount;
+    private final boolean runtimeRedrive;
     private final FaultPlan faults;
     private final Consumer<ActorSystem.Builder> configure;
     private final OutcomeListener userListener;
@@ -100,7 +101,9 @@ public final class Simulation implements AutoCloseable {
         this.maxSteps = b.maxSteps;
         this.clock = VirtualClock.at(b.start);
         this.startTime = b.start;
-        this.mailbox = InMemoryMailbox.builder().clock(clock).maxReceiveCount(redriveMaxReceiveCount).build();
+        this.runtimeRedrive = b.runtimeRedrive;
+        InMemoryMailbox.Builder mb = InMemoryMailbox.builder().clock(clock);
+        this.mailbox = (runtimeRedrive ? mb.noRedrive() : mb.maxReceiveCount(redriveMaxReceiveCount)).build();
         this.store = InMemoryStateStore.create();
         this.random = new SplittableRandom(seed);
         this.system = newSystem(store, mailbox);
@@ -142,8 +145,13 @@ public final class Simulation implements AutoCloseable {
     private ActorSystem newSystem(StateStore s, Mailbox m) {
         ActorSystem.Builder b = ActorSystem.builder();
         configure.accept(b);
-        return b.stateStore(s).mailbox(m).clock(clock).maxAttempts(maxAttempts)
-                .redriveMaxReceiveCount(redriveMaxReceiveCount).listener(this::countOutcome).build();
+        b.stateStore(s).mailbox(m).clock(clock).maxAttempts(maxAttempts).listener(this::countOutcome);
+        if (runtimeRedrive) {
+            b.runtimeRedrive(redriveMaxReceiveCount);
+        } else {
+            b.redriveMaxReceiveCount(redriveMaxReceiveCount);
+        }
+        return b.build();
     }
 
     private void countOutcome(Outcome o) {
@@ -467,6 +475,7 @@ public final class Simulation implements AutoCloseable {
         private Duration retryDelay = Duration.ofSeconds(1);
         private int maxAttempts = 5;
         private int redriveMaxReceiveCount;
+        private boolean runtimeRedrive;
         private FaultPlan faults = FaultPlan.none();
         private Consumer<ActorSystem.Builder> configure;
         private OutcomeListener listener = OutcomeListener.NONE;
@@ -519,6 +528,15 @@ public final class Simulation implements AutoCloseable {
         public Builder redriveMaxReceiveCount(int n) {
             ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
+            return this;
+        }
+
+        /**
+         * {@code true}: the queue has no redrive policy and the runtime redrives at {@link #redriveMaxReceiveCount}
+         * instead ({@code ActorSystem.Builder.runtimeRedrive}); default {@code false}.
+         */
+        public Builder runtimeRedrive(boolean on) {
+            this.runtimeRedrive = on;
             return this;
         }
 

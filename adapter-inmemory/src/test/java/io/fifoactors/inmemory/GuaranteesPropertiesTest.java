@@ -37,11 +37,32 @@ class GuaranteesPropertiesTest {
     record Op(Kind kind, int actor, int forwardTo) {
     }
 
+    /**
+     * {@code switches}: bit 0 stalls past the dedup window, bit 1 the record cache, bit 2 runtime redrive instead of
+     * the queue's, bits 3-4 the redrive receive count (15, or a low 2-4 so that redrives after a commit happen).
+     */
     record Setup(int consumers, int batchSize, double crash, double transientRate, double stall, long seed,
-                 boolean pastDedupWindow, boolean recordCache) {
+                 int switches) {
+        boolean pastDedupWindow() {
+            return (switches & 1) != 0;
+        }
+
+        boolean recordCache() {
+            return (switches & 2) != 0;
+        }
+
+        boolean runtimeRedrive() {
+            return (switches & 4) != 0;
+        }
+
+        int redriveAfter() {
+            int k = (switches >> 3) & 3;
+            return k == 0 ? 15 : k + 1;
+        }
+
         /** A stall past SQS's 5-minute deduplication window makes late re-sends reach the receiver. */
         Duration stallFor() {
-            return pastDedupWindow ? Duration.ofMinutes(7) : Duration.ofSeconds(45);
+            return pastDedupWindow() ? Duration.ofMinutes(7) : Duration.ofSeconds(45);
         }
     }
 
@@ -60,8 +81,7 @@ class GuaranteesPropertiesTest {
     Arbitrary<Setup> setups() {
         return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 10),
                 Arbitraries.doubles().between(0, 0.06), Arbitraries.doubles().between(0, 0.06),
-                Arbitraries.doubles().between(0, 0.03), Arbitraries.longs(), Arbitraries.of(true, false),
-                Arbitraries.of(true, false))
+                Arbitraries.doubles().between(0, 0.03), Arbitraries.longs(), Arbitraries.integers().between(0, 31))
                 .as(Setup::new);
     }
 
@@ -71,6 +91,7 @@ class GuaranteesPropertiesTest {
         try (Simulation sim = Simulation.builder()
                 .configure(b -> b.register(Recorder.REC).recordCache(setup.recordCache() ? 16 : 0))
                 .consumers(setup.consumers()).batchSize(setup.batchSize()).seed(setup.seed())
+                .runtimeRedrive(setup.runtimeRedrive()).redriveMaxReceiveCount(setup.redriveAfter())
                 .faults(FaultPlan.builder().crashRate(setup.crash()).transientRate(setup.transientRate())
                         .stallRate(setup.stall()).stall(setup.stallFor()).build())
                 .build()) {
@@ -193,6 +214,7 @@ class GuaranteesPropertiesTest {
         try (Simulation sim = Simulation.builder()
                 .configure(b -> b.register(Recorder.REC).recordCache(setup.recordCache() ? 16 : 0))
                 .consumers(setup.consumers()).batchSize(setup.batchSize()).seed(setup.seed())
+                .runtimeRedrive(setup.runtimeRedrive()).redriveMaxReceiveCount(setup.redriveAfter())
                 .faults(FaultPlan.builder().crashRate(setup.crash()).transientRate(setup.transientRate())
                         .stallRate(setup.stall()).stall(setup.stallFor()).build())
                 .build()) {

@@ -73,6 +73,36 @@ class RecordCacheTest {
         assertEquals(0, queue.size());
     }
 
+    @Test
+    void aRunThatWritesNothingDoesNotTrustTheCacheAndSendsAnOutboxStrandedByRedrive() {
+        // a queue that redrives on the second receive, shared by this cached instance and another consumer
+        InMemoryMailbox redriving = InMemoryMailbox.builder().clock(clock).maxReceiveCount(1).build();
+        SendSpy flaky = new SendSpy(redriving);
+        ActorSystem withCache = ActorSystem.builder().register(Recorder.type("rec", PoisonPolicy.DEAD_LETTER))
+                .stateStore(shared).mailbox(redriving).clock(clock).recordCache(100).build();
+        ActorSystem plain = ActorSystem.builder().register(Recorder.type("rec", PoisonPolicy.DEAD_LETTER))
+                .stateStore(shared).mailbox(flaky).clock(clock).build();
+        withCache.send(id("a"), new Recorder.Append("a0"), "p-0");
+        withCache.processAndSettle(redriving.receive(10, Duration.ofSeconds(30), Duration.ZERO), Duration.ZERO);
+
+        // the other consumer applies a forward, then fails to send it; the queue then redrives the message
+        plain.send(id("a"), new Recorder.Forward("a1", "x"), "p-1");
+        flaky.failNextSend = true;
+        BatchOutcome failed = plain.processAndSettle(redriving.receive(10, Duration.ofSeconds(30), Duration.ZERO),
+                Duration.ZERO);
+        assertEquals(1, failed.failed().size());
+        assertEquals(List.of(), redriving.receive(10, Duration.ofSeconds(30), Duration.ZERO), "redriven");
+        assertEquals(1, redriving.deadLetters().size());
+
+        // the cached instance's copy of a is now stale and has no outbox; a wake changes nothing and writes nothing
+        withCache.wake(id("a"), "wake-1");
+        withCache.processAndSettle(redriving.receive(10, Duration.ofSeconds(30), Duration.ZERO), Duration.ZERO);
+        withCache.processAndSettle(redriving.receive(10, Duration.ofSeconds(30), Duration.ZERO), Duration.ZERO);
+
+        assertEquals(List.of("a0", "a1"), log("a"));
+        assertEquals(List.of("from a: a1"), log("x"), "the stranded forward was sent");
+    }
+
     private List<io.fifoactors.core.port.Delivery> receive() {
         return queue.receive(10, Duration.ofSeconds(30), Duration.ZERO);
     }

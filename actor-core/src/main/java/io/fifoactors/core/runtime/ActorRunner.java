@@ -115,16 +115,29 @@ final class ActorRunner {
         }
         boolean skipParkedDone = false;
         boolean storedOutboxSent = false;
+        boolean loaded = true; // the record is the stored one, not one this run just wrote
         while (i < deliveries.size()) {
             try {
-                // entries this instance already sent are dropped; the stored copy then needs a clear as well
-                storedOutboxSent |= startWorking(record);
+                // entries known sent are dropped; the stored copy then needs a clear as well
+                storedOutboxSent |= startWorking(record, loaded);
             } catch (MessageDecodingException e) {
                 return retryFrom(i, "the stored record cannot be decoded: " + e.getMessage());
             }
             pending.clear();
             int[] consumed = new int[1];
             Stop stop = fold(i, limit, consumed, skipParkedDone);
+            if (!changed && fromCache) {
+                // A cached record is trusted only where a commit checks its version. Writing nothing, this run
+                // would act on it unchecked (say, miss an outbox another consumer committed): read the store.
+                fromCache = false;
+                try {
+                    record = system.store().load(id).orElse(null);
+                    loaded = true;
+                } catch (RuntimeException e) {
+                    return retryFrom(i, "loading the record failed: " + describe(e));
+                }
+                continue;
+            }
             skipParkedDone = false;
             if (changed) {
                 StoredRecord next = null;
@@ -141,6 +154,7 @@ final class ActorRunner {
                     }
                     try {
                         record = system.store().load(id).orElse(null);
+                        loaded = true;
                     } catch (RuntimeException re) {
                         return retryFrom(i, "reloading the record failed: " + describe(re));
                     }
@@ -167,6 +181,7 @@ final class ActorRunner {
                 }
                 record = next;
                 version = next.version();
+                loaded = false;
                 system.remember(id, next);
             }
             pending.forEach(system::emit);
@@ -211,7 +226,7 @@ final class ActorRunner {
                 }
             }
         }
-        if (storedOutboxSent && record != null) {
+        if (storedOutboxSent && record != null && !system.runtimeRedrives()) {
             clearOutbox(record);
         }
         return List.of();
@@ -240,7 +255,7 @@ final class ActorRunner {
 
     /** After a successful {@link #completeDeferredSend}: the outbox clear the runner would have done itself. */
     void clearSentOutbox() {
-        if (deferred != null && deferred.stop().kind() != StopKind.RETRY) {
+        if (deferred != null && deferred.stop().kind() != StopKind.RETRY && !system.runtimeRedrives()) {
             clearOutbox(deferred.record());
         }
     }
@@ -293,8 +308,11 @@ final class ActorRunner {
         return system.store().load(id).orElse(null);
     }
 
-    /** Rebuilds the working copy from the record; true if it dropped outbox entries this instance knows were sent. */
-    private boolean startWorking(StoredRecord record) {
+    /**
+     * Rebuilds the working copy from the record; true if it dropped outbox entries known to be sent. {@code loaded}:
+     * the record is the stored one (or this instance's copy of it), not one this run wrote.
+     */
+    private boolean startWorking(StoredRecord record, boolean loaded) {
         if (record == null) {
             version = 0;
             state = type.initialState(id);
@@ -305,6 +323,13 @@ final class ActorRunner {
             ctl = ActorControl.decode(record.control());
         }
         changed = false;
+        if (loaded && system.runtimeRedrives() && !ctl.outbox.isEmpty()
+                && SequenceNumbers.compare(deliveries.get(0).sequenceNumber(), ctl.appliedSeq) > 0) {
+            // Without queue redrive, a message leaves its group only when acknowledged, and the runtime acknowledges
+            // only after sending what it caused: the group's next message arriving proves the outbox sent.
+            ctl.outbox.clear();
+            return true;
+        }
         long sentUpTo = system.sentOutbox().sentUpTo(id);
         return sentUpTo > 0 && ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
     }
@@ -341,6 +366,11 @@ final class ActorRunner {
                     consumed[0]++;
                     continue;
                 }
+            }
+            if (system.runtimeRedrives() && d.receiveCount() > system.redriveMaxReceiveCount()) {
+                // the queue has no redrive policy: this is it (a consumer dying on this message every time)
+                return new Stop(StopKind.DEAD_LETTER, k, "received " + d.receiveCount()
+                        + " times without completing (runtime redrive after " + system.redriveMaxReceiveCount() + ")");
             }
             Stashed msg = new Stashed(d.messageId(), wireType, d.body(), sender, senderSeq,
                     d.sentAt().toEpochMilli(), d.receiveCount(), 0, null);

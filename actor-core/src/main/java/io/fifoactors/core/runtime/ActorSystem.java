@@ -65,6 +65,7 @@ public final class ActorSystem {
     private final Codec codec;
     private final int maxAttempts;
     private final int redriveMaxReceiveCount;
+    private final boolean runtimeRedrives;
     private final int maxConflictRetries;
     private final int maxSenderMarks;
     private final int keptRejections;
@@ -81,6 +82,7 @@ public final class ActorSystem {
         this.codec = b.codec;
         this.maxAttempts = b.maxAttempts;
         this.redriveMaxReceiveCount = b.redriveMaxReceiveCount;
+        this.runtimeRedrives = b.redriveBy == RedriveBy.RUNTIME;
         this.maxConflictRetries = b.maxConflictRetries;
         this.maxSenderMarks = b.maxSenderMarks;
         this.keptRejections = b.keptRejections;
@@ -469,6 +471,13 @@ public final class ActorSystem {
         return redriveMaxReceiveCount;
     }
 
+    /** True when the queue has no redrive policy and the runtime dead-letters by receive count itself. */
+    boolean runtimeRedrives() {
+        return runtimeRedrives;
+    }
+
+    private enum RedriveBy { QUEUE, RUNTIME }
+
     int maxConflictRetries() {
         return maxConflictRetries;
     }
@@ -566,6 +575,7 @@ public final class ActorSystem {
         private Codec codec;
         private int maxAttempts = 5;
         private int redriveMaxReceiveCount = Integer.MAX_VALUE;
+        private RedriveBy redriveBy = RedriveBy.QUEUE;
         private int maxConflictRetries = 5;
         private int maxSenderMarks = 1000;
         private int keptRejections = 20;
@@ -627,6 +637,34 @@ public final class ActorSystem {
         public Builder redriveMaxReceiveCount(int n) {
             ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
+            this.redriveBy = RedriveBy.QUEUE;
+            return this;
+        }
+
+        /**
+         * Declares that the queue has <b>no redrive policy</b> and lets the runtime redrive instead: a message received
+         * more than {@code maxReceiveCount} times without completing is dead-lettered by the runtime, with that
+         * reason, before its handler runs again; a handler failing on the last receive is given up as with
+         * {@link #redriveMaxReceiveCount}. A message already applied is never given up: it stays until its outgoing
+         * messages are sent.
+         *
+         * <p>Why: SQS then removes a message only when a consumer acknowledges it, which the runtime does only after
+         * sending what the message caused. So when an actor's next message arrives, everything before it was sent,
+         * and the runtime skips the write that otherwise clears a sent outbox (one conditional write per activation
+         * that sends). With a queue redrive policy, SQS could move an applied message whose outgoing messages were
+         * never sent, and skipping that write would lose them: do not use this with a queue that has one. What is
+         * left: a message the runtime could not complete during the queue's whole retention period (up to 14 days)
+         * expires, and what it caused with it.
+         *
+         * <pre>{@code
+         * ActorSystem.builder().register(Ledger.ACCOUNT).stateStore(store).mailbox(mailbox)
+         *         .maxAttempts(5).runtimeRedrive(15).build();
+         * }</pre>
+         */
+        public Builder runtimeRedrive(int maxReceiveCount) {
+            ConfigurationException.requireBetween("runtimeRedrive", maxReceiveCount, 1, 1000);
+            this.redriveMaxReceiveCount = maxReceiveCount;
+            this.redriveBy = RedriveBy.RUNTIME;
             return this;
         }
 
