@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #REDRIVE_MAX_RECEIVE_COUNT}</td><td>the queue's redrive maxReceiveCount (1-1000; set it: the
  *       runtime then gives up a message on its last receive with a reason, instead of the queue moving it
  *       silently)</td></tr>
+ *   <tr><td>{@value #REDRIVE}</td><td>{@code queue} (default): the queue has a redrive policy; {@code runtime}:
+ *       it has none and the runtime dead-letters after {@value #REDRIVE_MAX_RECEIVE_COUNT} receives itself, which
+ *       saves a write per activation that sends (see {@code ActorSystem.Builder.runtimeRedrive}; then required)</td></tr>
  *   <tr><td>{@value #GROUP_CONCURRENCY}</td><td>groups of a batch processed at once (1-10, default 10)</td></tr>
  *   <tr><td>{@value #START_RESERVE_MS}</td><td>no group is started when fewer milliseconds than this remain
  *       (default 3000)</td></tr>
@@ -55,6 +58,7 @@ public final class LambdaSettings {
     public static final String WIRING = "FA_WIRING";
     public static final String MAX_ATTEMPTS = "FA_MAX_ATTEMPTS";
     public static final String REDRIVE_MAX_RECEIVE_COUNT = "FA_REDRIVE_MAX_RECEIVE_COUNT";
+    public static final String REDRIVE = "FA_REDRIVE";
     public static final String GROUP_CONCURRENCY = "FA_GROUP_CONCURRENCY";
     public static final String START_RESERVE_MS = "FA_START_RESERVE_MS";
     public static final String RESPONSE_RESERVE_MS = "FA_RESPONSE_RESERVE_MS";
@@ -74,7 +78,7 @@ public final class LambdaSettings {
 
     /** Every variable the handler itself reads (not the wiring's conventions). */
     public static final List<String> HANDLER_VARIABLES = List.of(WIRING, MAX_ATTEMPTS, REDRIVE_MAX_RECEIVE_COUNT,
-            GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
+            REDRIVE, GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
 
     static final int DEFAULT_MAX_ATTEMPTS = 5;
     static final int DEFAULT_GROUP_CONCURRENCY = 10;
@@ -92,6 +96,7 @@ public final class LambdaSettings {
     private final String wiringClass;
     private final int maxAttempts;
     private final Integer redriveMaxReceiveCount;
+    private final boolean runtimeRedrive;
     private final int groupConcurrency;
     private final Duration startReserve;
     private final Duration responseReserve;
@@ -108,6 +113,15 @@ public final class LambdaSettings {
         this.maxAttempts = intIn(env, MAX_ATTEMPTS, 1, 1000, DEFAULT_MAX_ATTEMPTS, problems);
         this.redriveMaxReceiveCount = optional(env, REDRIVE_MAX_RECEIVE_COUNT).isPresent()
                 ? intIn(env, REDRIVE_MAX_RECEIVE_COUNT, 1, 1000, 1000, problems) : null;
+        String redrive = optional(env, REDRIVE).map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("queue");
+        if (!redrive.equals("queue") && !redrive.equals("runtime")) {
+            problems.add(REDRIVE + " must be queue or runtime");
+        }
+        this.runtimeRedrive = redrive.equals("runtime");
+        if (runtimeRedrive && redriveMaxReceiveCount == null) {
+            problems.add(REDRIVE + "=runtime needs " + REDRIVE_MAX_RECEIVE_COUNT + " (the receives after which the"
+                    + " runtime dead-letters a message)");
+        }
         this.groupConcurrency = intIn(env, GROUP_CONCURRENCY, 1, 10, DEFAULT_GROUP_CONCURRENCY, problems);
         long start = intIn(env, START_RESERVE_MS, 0, MAX_RESERVE_MS, DEFAULT_START_RESERVE_MS, problems);
         long response = intIn(env, RESPONSE_RESERVE_MS, 0, MAX_RESERVE_MS, DEFAULT_RESPONSE_RESERVE_MS, problems);
@@ -210,6 +224,11 @@ public final class LambdaSettings {
         return redriveMaxReceiveCount == null ? OptionalInt.empty() : OptionalInt.of(redriveMaxReceiveCount);
     }
 
+    /** True when the queue has no redrive policy and the runtime dead-letters by receive count itself. */
+    public boolean runtimeRedrive() {
+        return runtimeRedrive;
+    }
+
     public int groupConcurrency() {
         return groupConcurrency;
     }
@@ -247,6 +266,7 @@ public final class LambdaSettings {
         out.put("wiring", wiringClass);
         out.put("maxAttempts", maxAttempts);
         out.put("redriveMaxReceiveCount", redriveMaxReceiveCount);
+        out.put("redrive", runtimeRedrive ? "runtime" : "queue");
         out.put("groupConcurrency", groupConcurrency);
         out.put("startReserveMs", startReserve.toMillis());
         out.put("responseReserveMs", responseReserve.toMillis());

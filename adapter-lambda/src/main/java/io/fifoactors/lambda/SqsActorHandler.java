@@ -84,7 +84,11 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.telemetry = new Telemetry(b.output, clock, settings, wiring.listener());
 
         ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts());
-        settings.redriveMaxReceiveCount().ifPresent(builder::redriveMaxReceiveCount);
+        if (settings.runtimeRedrive()) {
+            builder.runtimeRedrive(settings.redriveMaxReceiveCount().getAsInt());
+        } else {
+            settings.redriveMaxReceiveCount().ifPresent(builder::redriveMaxReceiveCount);
+        }
         wiring.register(builder, settings);
         this.groups = newGroupPool(settings.groupConcurrency());
         builder.clock(clock).listener(telemetry).groupExecutor(scope.executor(groups));

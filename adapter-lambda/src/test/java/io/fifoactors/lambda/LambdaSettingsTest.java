@@ -49,6 +49,24 @@ class LambdaSettingsTest {
     }
 
     @Test
+    void redriveIsTheQueuesUnlessSetToRuntimeWhichNeedsItsReceiveCount() {
+        assertFalse(LambdaSettings.from(Map.of()).runtimeRedrive());
+        assertFalse(LambdaSettings.from(Map.of(LambdaSettings.REDRIVE, "queue")).runtimeRedrive());
+        LambdaSettings runtime = LambdaSettings.from(Map.of(LambdaSettings.REDRIVE, " Runtime ",
+                LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT, "15"));
+        assertTrue(runtime.runtimeRedrive());
+        assertEquals(OptionalInt.of(15), runtime.redriveMaxReceiveCount());
+        assertEquals("runtime", runtime.describe().get("redrive"));
+        ConfigurationException missing = assertThrows(ConfigurationException.class,
+                () -> LambdaSettings.from(Map.of(LambdaSettings.REDRIVE, "runtime")));
+        assertTrue(missing.getMessage().contains("FA_REDRIVE=runtime needs FA_REDRIVE_MAX_RECEIVE_COUNT"),
+                missing.getMessage());
+        ConfigurationException bogus = assertThrows(ConfigurationException.class,
+                () -> LambdaSettings.from(Map.of(LambdaSettings.REDRIVE, "sqs")));
+        assertTrue(bogus.getMessage().contains("FA_REDRIVE must be queue or runtime"), bogus.getMessage());
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> LambdaSettings.from(Map.of(
                 LambdaSettings.MAX_ATTEMPTS, "0", LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT, "many",
@@ -83,7 +101,7 @@ class LambdaSettingsTest {
 
     @Test
     void theHandlerVariablesAreListed() {
-        assertEquals(9, LambdaSettings.HANDLER_VARIABLES.size());
+        assertEquals(10, LambdaSettings.HANDLER_VARIABLES.size());
         assertTrue(LambdaSettings.HANDLER_VARIABLES.stream().allMatch(v -> v.startsWith("FA_")));
     }
 }

@@ -42,8 +42,10 @@ public final class SqsQueueProvisioner {
     private final int maxReceiveCount;
     private final Duration visibilityTimeout;
     private final Duration deadLetterRetention;
+    private final boolean redrive;
 
     private SqsQueueProvisioner(Builder b) {
+        this.redrive = b.redrive;
         this.client = b.client;
         this.maxReceiveCount = b.maxReceiveCount;
         this.visibilityTimeout = b.visibilityTimeout;
@@ -77,8 +79,22 @@ public final class SqsQueueProvisioner {
         Map<QueueAttributeName, String> attributes = fifoAttributes();
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(SqsMailbox.seconds("visibilityTimeout",
                 visibilityTimeout, SqsMailbox.MAX_VISIBILITY_SECONDS)));
-        attributes.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(dlqArn, maxReceiveCount));
+        if (redrive) {
+            attributes.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(dlqArn, maxReceiveCount));
+        } else {
+            // the runtime redrives (ActorSystem.Builder.runtimeRedrive): no policy, and the longest retention
+            attributes.put(QueueAttributeName.REDRIVE_POLICY, ""); // removes one an existing queue has
+            attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(MAX_RETENTION_SECONDS));
+        }
         String queueUrl = createOrUpdate(queueName, attributes);
+        if (!redrive) {
+            String left = attribute(queueUrl, QueueAttributeName.REDRIVE_POLICY);
+            if (left != null && !left.isEmpty()) {
+                // a runtime-redriven queue must never move a message itself: refuse rather than run unsafely
+                throw new ConfigurationException("queue " + queueName + " keeps its redrive policy after an attempt"
+                        + " to remove it; remove it by hand before using it without one");
+            }
+        }
         return new SqsQueues(queueUrl, dlqUrl, arn(queueUrl), dlqArn);
     }
 
@@ -122,7 +138,9 @@ public final class SqsQueueProvisioner {
 
     private String createOrUpdate(String queueName, Map<QueueAttributeName, String> attributes) {
         try {
-            return client.createQueue(b -> b.queueName(queueName).attributes(attributes)).queueUrl();
+            Map<QueueAttributeName, String> initial = new EnumMap<>(attributes);
+            initial.values().removeIf(String::isEmpty); // an empty value only removes an attribute on update
+            return client.createQueue(b -> b.queueName(queueName).attributes(initial)).queueUrl();
         } catch (QueueNameExistsException exists) {
             // AWS refuses CreateQueue for an existing queue whose attributes differ: converge instead.
             return update(queueName, attributes);
@@ -172,6 +190,14 @@ public final class SqsQueueProvisioner {
         return now.equals(wanted);
     }
 
+    private String attribute(String queueUrl, QueueAttributeName name) {
+        try {
+            return client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(name)).attributes().get(name);
+        } catch (SdkException e) {
+            throw SqsErrors.map("GetQueueAttributes", queueUrl, e);
+        }
+    }
+
     private String arn(String queueUrl) {
         try {
             String arn = client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -187,7 +213,7 @@ public final class SqsQueueProvisioner {
 
     @Override
     public String toString() {
-        return "SqsQueueProvisioner[maxReceiveCount=" + maxReceiveCount + ", visibilityTimeout=" + visibilityTimeout
+        return "SqsQueueProvisioner[" + (redrive ? "" : "no redrive, ") + "maxReceiveCount=" + maxReceiveCount + ", visibilityTimeout=" + visibilityTimeout
                 + ", deadLetterRetention=" + deadLetterRetention + "]";
     }
 
@@ -206,8 +232,19 @@ public final class SqsQueueProvisioner {
         private int maxReceiveCount = 5;
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private Duration deadLetterRetention = Duration.ofSeconds(MAX_RETENTION_SECONDS);
+        private boolean redrive = true;
 
         private Builder() {
+        }
+
+        /**
+         * No redrive policy on the queue (an existing one is removed) and the longest retention (14 days): for an
+         * {@code ActorSystem} built with {@code runtimeRedrive(maxReceiveCount)}, which dead-letters by receive count
+         * itself. {@link #maxReceiveCount} is then unused.
+         */
+        public Builder noRedrive() {
+            this.redrive = false;
+            return this;
         }
 
         /** The SQS client (required); never closed by the provisioner. */

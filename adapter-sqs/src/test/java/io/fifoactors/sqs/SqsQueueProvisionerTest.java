@@ -68,6 +68,19 @@ class SqsQueueProvisionerTest {
     }
 
     @Test
+    void withoutRedriveTheQueueHasNoPolicyAndAnExistingOneIsRemoved() {
+        SqsQueues fresh = SqsQueueProvisioner.builder().client(client).noRedrive().build().provision("no-redrive");
+        assertEquals(null, attributes(fresh.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY));
+        assertEquals("true", attributes(fresh.deadLetterQueueUrl()).get(QueueAttributeName.FIFO_QUEUE));
+
+        // SQS removes a policy set to ""; ElasticMQ 1.7.1 keeps it, and the provisioner then refuses the queue
+        SqsQueueProvisioner.builder().client(client).maxReceiveCount(4).build().provision("switching");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SqsQueueProvisioner.builder().client(client).noRedrive().build().provision("switching"));
+        assertTrue(e.getMessage().contains("keeps its redrive policy"), e.getMessage());
+    }
+
+    @Test
     void deleteRemovesBothQueuesAndToleratesMissingOnes() {
         SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(client).build();
         SqsQueues q = p.provision("short-lived");

@@ -240,17 +240,23 @@ public final class ActorSystem {
     private boolean[] runAll(List<Runnable> tasks, Instant answerBy) {
         boolean[] finished = new boolean[tasks.size()];
         List<FutureTask<Void>> running = new ArrayList<>(tasks.size());
+        RuntimeException brokenExecutor = null;
         for (Runnable task : tasks) {
             FutureTask<Void> f = new FutureTask<>(task, null);
-            running.add(f);
-            if (groupExecutor == null || tasks.size() == 1) {
+            if (groupExecutor == null) {
+                running.add(f);
                 runInline(f);
                 continue;
             }
             try {
                 groupExecutor.execute(f);
+                running.add(f);
             } catch (RejectedExecutionException e) {
+                running.add(f);
                 runInline(f); // a saturated executor slows the batch down; it must not abandon a group
+            } catch (RuntimeException e) {
+                brokenExecutor = e; // start nothing more, but wait for what runs
+                break;
             }
         }
         Error error = null;
@@ -284,6 +290,9 @@ public final class ActorSystem {
         }
         if (error != null) {
             throw error;
+        }
+        if (brokenExecutor != null) {
+            throw brokenExecutor;
         }
         return finished;
     }
@@ -576,6 +585,8 @@ public final class ActorSystem {
         private int maxAttempts = 5;
         private int redriveMaxReceiveCount = Integer.MAX_VALUE;
         private RedriveBy redriveBy = RedriveBy.QUEUE;
+        private boolean queueRedriveSet;
+        private boolean runtimeRedriveSet;
         private int maxConflictRetries = 5;
         private int maxSenderMarks = 1000;
         private int keptRejections = 20;
@@ -638,6 +649,7 @@ public final class ActorSystem {
             ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
             this.redriveBy = RedriveBy.QUEUE;
+            this.queueRedriveSet = true;
             return this;
         }
 
@@ -665,6 +677,7 @@ public final class ActorSystem {
             ConfigurationException.requireBetween("runtimeRedrive", maxReceiveCount, 1, 1000);
             this.redriveMaxReceiveCount = maxReceiveCount;
             this.redriveBy = RedriveBy.RUNTIME;
+            this.runtimeRedriveSet = true;
             return this;
         }
 
@@ -733,6 +746,10 @@ public final class ActorSystem {
             }
             if (mailbox == null) {
                 throw new ConfigurationException("ActorSystem needs a mailbox: call mailbox(mailbox)");
+            }
+            if (queueRedriveSet && runtimeRedriveSet) {
+                throw new ConfigurationException("ActorSystem has both redriveMaxReceiveCount (the queue redrives) and"
+                        + " runtimeRedrive (the queue has no redrive policy): choose one");
             }
             if (codec == null) {
                 codec = JacksonCodec.create();
