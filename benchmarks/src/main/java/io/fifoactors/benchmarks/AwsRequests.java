@@ -121,8 +121,16 @@ final class AwsRequests {
         }
 
         SqsQueues queues(String prefix) {
-            return SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(15).visibilityTimeout(VISIBILITY).build()
-                    .provision(prefix + "-" + NAMES.incrementAndGet());
+            return queues(prefix, true);
+        }
+
+        SqsQueues queues(String prefix, boolean redrive) {
+            SqsQueueProvisioner.Builder b = SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(15)
+                    .visibilityTimeout(VISIBILITY);
+            if (!redrive) {
+                b.noRedrive();
+            }
+            return b.build().provision(prefix + "-" + NAMES.incrementAndGet());
         }
 
         String table(String prefix) {
@@ -226,16 +234,26 @@ final class AwsRequests {
 
     // ------------------------------------------------------------------------------------------------ fifo-actors
 
-    /** {@code recordCache}: {@link ActorSystem.Builder#recordCache} (0: off, the default). */
-    static Figures library(Env env, LedgerWorkload w, String workload, Mode mode, int recordCache) {
-        SqsQueues q = env.queues("lib");
+    /**
+     * {@code recordCache}: {@link ActorSystem.Builder#recordCache} (0: off, the default); {@code runtimeRedrive}: a
+     * queue without a redrive policy and {@link ActorSystem.Builder#runtimeRedrive} instead of the queue's.
+     */
+    static Figures library(Env env, LedgerWorkload w, String workload, Mode mode, int recordCache,
+                           boolean runtimeRedrive) {
+        SqsQueues q = env.queues("lib", !runtimeRedrive);
         String table = env.table("lib");
         SqsMailbox mailbox = SqsMailbox.builder().client(env.sqs).queues(q).build();
         DynamoDbStateStore store = DynamoDbStateStore.builder().client(env.dynamo).tableName(table).build();
         AtomicLong settled = new AtomicLong();
-        ActorSystem system = ActorSystem.builder()
+        ActorSystem.Builder builder = ActorSystem.builder()
                 .register(Ledger.ACCOUNT).stateStore(store).mailbox(mailbox)
-                .maxAttempts(5).redriveMaxReceiveCount(15).recordCache(recordCache)
+                .maxAttempts(5).recordCache(recordCache);
+        if (runtimeRedrive) {
+            builder.runtimeRedrive(15);
+        } else {
+            builder.redriveMaxReceiveCount(15);
+        }
+        ActorSystem system = builder
                 .listener(o -> {
                     switch (o.kind()) {
                         case APPLIED, REJECTED, DEFERRED, DEAD_LETTERED -> settled.incrementAndGet();
@@ -278,7 +296,9 @@ final class AwsRequests {
                 return settled.get();
             }
         };
-        return run(recordCache == 0 ? "fifo-actors" : "fifo-actors, record cache", d, env, w, workload, mode);
+        String name = "fifo-actors" + (runtimeRedrive ? ", runtime redrive" : "")
+                + (recordCache == 0 ? "" : runtimeRedrive ? " + record cache" : ", record cache");
+        return run(name, d, env, w, workload, mode);
     }
 
     // ------------------------------------------------------------------------------------------------ hand-rolled

@@ -298,8 +298,10 @@ public final class Main {
         List<AwsRequests.Figures> all = new ArrayList<>();
         try (AwsRequests.Env env = new AwsRequests.Env()) {
             for (Case c : cases) {
-                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 0));
-                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 100_000));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 0, false));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 100_000, false));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 0, true));
+                all.add(AwsRequests.library(env, c.w(), c.name(), c.mode(), 100_000, true));
                 all.add(AwsRequests.naive(env, c.w(), c.name(), c.mode()));
                 all.add(AwsRequests.idempotency(env, c.w(), c.name(), c.mode()));
             }
