@@ -19,7 +19,8 @@ import java.time.Duration;
  * ({@code OUTCOME<tab>group<tab>messageId<tab>kind<tab>detail}), and stops gracefully and exits when its standard
  * input closes (so a parent that dies leaves no consumer behind).
  *
- * <p>Arguments: sqsEndpoint dynamoEndpoint queueUrl deadLetterQueueUrl table consumers visibilitySeconds.
+ * <p>Arguments: sqsEndpoint dynamoEndpoint queueUrl deadLetterQueueUrl table consumers visibilitySeconds
+ * redrive ({@code queue}: the queue redrives after 10 receives; {@code runtime}: it has no policy, the runtime does).
  */
 public final class ConsumerMain {
     static final String READY = "READY";
@@ -29,9 +30,9 @@ public final class ConsumerMain {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 7) {
+        if (args.length != 8) {
             System.err.println("usage: ConsumerMain sqsEndpoint dynamoEndpoint queueUrl dlqUrl table consumers"
-                    + " visibilitySeconds");
+                    + " visibilitySeconds queue|runtime");
             System.exit(2);
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
@@ -47,6 +48,7 @@ public final class ConsumerMain {
                 .groupThreads(4)
                 // the record cache on real servers; a killed JVM loses it and its successor starts by reading
                 .recordCache(10_000)
+                .runtimeRedrive(args[7].equals("runtime")).redriveMaxReceiveCount(10)
                 .visibility(Duration.ofSeconds(Long.parseLong(args[6])))
                 .waitTime(Duration.ofSeconds(1))
                 .listener(o -> out.println(OUTCOME + "\t" + (o.actor() == null ? "-" : o.actor().groupId()) + "\t"

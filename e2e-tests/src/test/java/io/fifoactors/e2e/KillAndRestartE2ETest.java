@@ -18,7 +18,8 @@ import io.fifoactors.sqs.SqsMailbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,18 +65,20 @@ class KillAndRestartE2ETest {
         children.forEach(ChildConsumer::close);
     }
 
-    private ChildConsumer child(AwsServers.Env env, OutcomeLog log) throws Exception {
+    private ChildConsumer child(AwsServers.Env env, OutcomeLog log, boolean runtimeRedrive) throws Exception {
         ChildConsumer c = ChildConsumer.start(log, aws.sqsEndpoint().toString(),
                 aws.dynamoEndpoint().toString(), env.queues().queueUrl(), env.queues().deadLetterQueueUrl(),
-                env.table(), "2", Long.toString(VISIBILITY.toSeconds()));
+                env.table(), "2", Long.toString(VISIBILITY.toSeconds()), runtimeRedrive ? "runtime" : "queue");
         children.add(c);
         c.awaitReady(Duration.ofSeconds(30));
         return c;
     }
 
-    @Test
-    void killedConsumersLoseNothingAndApplyNothingTwice() throws Exception {
-        AwsServers.Env env = aws.fresh("kill", 10, VISIBILITY);
+    /** {@code runtimeRedrive}: the queue has no redrive policy and killed consumers leave outboxes never cleared. */
+    @ParameterizedTest(name = "runtime redrive: {0}")
+    @ValueSource(booleans = {false, true})
+    void killedConsumersLoseNothingAndApplyNothingTwice(boolean runtimeRedrive) throws Exception {
+        AwsServers.Env env = aws.fresh("kill", 10, VISIBILITY, !runtimeRedrive);
         SqsMailbox mailbox = SqsMailbox.builder().client(aws.sqs()).queues(env.queues()).build();
         ActorSystem producer = ActorSystem.builder().register(Ledger.ACCOUNT).mailbox(mailbox)
                 .stateStore(DynamoDbStateStore.builder().client(aws.dynamo()).tableName(env.table()).build()).build();
@@ -94,14 +97,14 @@ class KillAndRestartE2ETest {
 
         List<String> story = new ArrayList<>();
         for (int round = 1; round <= 2; round++) {
-            ChildConsumer c = child(env, log);
+            ChildConsumer c = child(env, log, runtimeRedrive);
             Await.until("child " + round + " made progress", Duration.ofSeconds(60),
                     () -> c.decisions() >= KILL_AFTER || !c.isAlive(), c::output);
             c.kill();
             story.add("child " + round + " (pid " + c.pid() + ") killed after " + c.decisions() + " decisions, "
                     + probe.remaining(env.queues().queueUrl()) + " messages left");
         }
-        ChildConsumer last = child(env, log);
+        ChildConsumer last = child(env, log, runtimeRedrive);
         probe.awaitDrained(env.queues().queueUrl(), Duration.ofSeconds(90));
         assertEquals(0, last.stopGracefully(Duration.ofSeconds(20)), last.output());
         story.add("child 3 (pid " + last.pid() + ") drained the queue after " + last.decisions()
@@ -126,7 +129,8 @@ class KillAndRestartE2ETest {
         long in = txs.size() + sent;
         long out = applied + rejected + stashed + held + parked + deadIds.size();
 
-        Checks checks = new Checks("kill -9 and restart: ledger consumers in child JVMs");
+        Checks checks = new Checks("kill -9 and restart: ledger consumers in child JVMs, "
+                + (runtimeRedrive ? "runtime redrive (no queue redrive policy)" : "queue redrive"));
         story.forEach(s -> checks.figure("run", s));
         checks.figure("outcomes reported", log.counts());
         checks.check("every message accounted for exactly once", in == out, "in: " + txs.size() + " produced + "

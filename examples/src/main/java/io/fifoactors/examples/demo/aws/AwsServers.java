@@ -148,10 +148,22 @@ public final class AwsServers implements AutoCloseable {
      * @param visibility      the queue's default visibility timeout
      */
     public Env fresh(String name, int maxReceiveCount, Duration visibility) {
+        return fresh(name, maxReceiveCount, visibility, true);
+    }
+
+    /**
+     * Like {@link #fresh(String, int, Duration)}; {@code queueRedrives} false: the queue has no redrive policy (for
+     * consumers built with {@code runtimeRedrive(maxReceiveCount)}).
+     */
+    public Env fresh(String name, int maxReceiveCount, Duration visibility, boolean queueRedrives) {
         String base = name + "-" + COUNTER.incrementAndGet() + "-" + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-        SqsQueues queues = SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(maxReceiveCount)
-                .visibilityTimeout(visibility).build().provision(base);
+        SqsQueueProvisioner.Builder b = SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(maxReceiveCount)
+                .visibilityTimeout(visibility);
+        if (!queueRedrives) {
+            b.noRedrive();
+        }
+        SqsQueues queues = b.build().provision(base);
         DynamoDbTableProvisioner.builder().client(dynamo).build().ensureTable(base);
         return new Env(queues, base, maxReceiveCount);
     }

@@ -49,8 +49,12 @@ public final class PollerNode implements AutoCloseable {
             return t;
         });
         ActorSystem.Builder sb = ActorSystem.builder().stateStore(store).mailbox(mailbox).clock(b.clock)
-                .maxAttempts(b.maxAttempts).redriveMaxReceiveCount(b.redriveMaxReceiveCount)
-                .groupExecutor(groups).listener(b.listener).recordCache(b.recordCache);
+                .maxAttempts(b.maxAttempts).groupExecutor(groups).listener(b.listener).recordCache(b.recordCache);
+        if (b.runtimeRedrive) {
+            sb.runtimeRedrive(b.redriveMaxReceiveCount);
+        } else {
+            sb.redriveMaxReceiveCount(b.redriveMaxReceiveCount);
+        }
         b.types.forEach(sb::register);
         system = sb.build();
         SqsPoller.Builder pb = SqsPoller.builder().name(b.name).system(system).mailbox(mailbox)
@@ -128,6 +132,7 @@ public final class PollerNode implements AutoCloseable {
         private Duration retryDelay = Duration.ZERO;
         private Duration heartbeat;
         private int recordCache;
+        private boolean runtimeRedrive;
 
         private Builder(SqsClient sqs, DynamoDbClient dynamo, SqsQueues queues, String table) {
             this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -137,6 +142,15 @@ public final class PollerNode implements AutoCloseable {
         }
 
         /** Registers an actor type with the runtime. */
+        /**
+         * The queue has no redrive policy: the runtime redrives after {@link #redriveMaxReceiveCount} receives
+         * ({@code ActorSystem.Builder.runtimeRedrive}).
+         */
+        public Builder runtimeRedrive(boolean on) {
+            runtimeRedrive = on;
+            return this;
+        }
+
         /** {@code ActorSystem.Builder.recordCache}: 0 (default) is off. */
         public Builder recordCache(int maxActors) {
             recordCache = maxActors;
