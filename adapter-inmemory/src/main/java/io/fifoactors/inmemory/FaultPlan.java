@@ -17,7 +17,9 @@ import java.util.Objects;
  *   <li>{@code stallRate}: the call takes {@code stall} of virtual time, long enough for a visibility timeout to
  *       expire mid-processing, so a second consumer gets the same actor.</li>
  * </ul>
- * Latency: every call also takes a random time between {@code minLatency} and {@code maxLatency}.
+ * Latency: every mailbox call also takes a random time between {@code minLatency} and {@code maxLatency}, every state
+ * store call one between {@code minStoreLatency} and {@code maxStoreLatency} (the same range unless set apart with
+ * {@link Builder#storeLatency}), as SQS and DynamoDB answer at different speeds.
  *
  * <pre>{@code
  * FaultPlan faults = FaultPlan.builder().crashRate(0.01).transientRate(0.02).stallRate(0.005).build();
@@ -26,7 +28,8 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public record FaultPlan(double crashRate, double transientRate, double stallRate, Duration stall,
-                        Duration minLatency, Duration maxLatency) {
+                        Duration minLatency, Duration maxLatency, Duration minStoreLatency,
+                        Duration maxStoreLatency) {
     public FaultPlan {
         checkRate("crashRate", crashRate);
         checkRate("transientRate", transientRate);
@@ -39,6 +42,11 @@ public record FaultPlan(double crashRate, double transientRate, double stallRate
         }
         if (minLatency.isNegative() || maxLatency.compareTo(minLatency) < 0) {
             throw new ConfigurationException("latency range must satisfy 0 <= min <= max");
+        }
+        Objects.requireNonNull(minStoreLatency, "minStoreLatency");
+        Objects.requireNonNull(maxStoreLatency, "maxStoreLatency");
+        if (minStoreLatency.isNegative() || maxStoreLatency.compareTo(minStoreLatency) < 0) {
+            throw new ConfigurationException("store latency range must satisfy 0 <= min <= max");
         }
     }
 
@@ -74,6 +82,8 @@ public record FaultPlan(double crashRate, double transientRate, double stallRate
         private Duration stall = Duration.ofSeconds(45);
         private Duration minLatency = Duration.ofMillis(1);
         private Duration maxLatency = Duration.ofMillis(5);
+        private Duration minStoreLatency;
+        private Duration maxStoreLatency;
 
         public Builder crashRate(double r) {
             this.crashRate = r;
@@ -96,14 +106,24 @@ public record FaultPlan(double crashRate, double transientRate, double stallRate
             return this;
         }
 
+        /** Latency of every call (mailbox and state store, unless {@link #storeLatency} sets the store's). */
         public Builder latency(Duration min, Duration max) {
             this.minLatency = min;
             this.maxLatency = max;
             return this;
         }
 
+        /** Latency of the state store's calls only (load, load-all, commit). */
+        public Builder storeLatency(Duration min, Duration max) {
+            this.minStoreLatency = min;
+            this.maxStoreLatency = max;
+            return this;
+        }
+
         public FaultPlan build() {
-            return new FaultPlan(crashRate, transientRate, stallRate, stall, minLatency, maxLatency);
+            return new FaultPlan(crashRate, transientRate, stallRate, stall, minLatency, maxLatency,
+                    minStoreLatency == null ? minLatency : minStoreLatency,
+                    maxStoreLatency == null ? maxLatency : maxStoreLatency);
         }
     }
 }

@@ -248,7 +248,7 @@ public final class Simulation implements AutoCloseable {
     private enum Fault { NONE, CRASH_BEFORE, CRASH_AFTER, TRANSIENT_BEFORE, TRANSIENT_AFTER }
 
     /** Called by a consumer thread at every port call: gives up the turn, then draws latency and a fault. */
-    private Fault step(SimConsumer c, String op, String target) {
+    private Fault step(SimConsumer c, String op, String target, boolean storeCall) {
         if (!c.stopping) {
             SimConsumer next = pickNext();
             if (next != c) {
@@ -258,8 +258,8 @@ public final class Simulation implements AutoCloseable {
         if (c.stopping) {
             throw new SimulatedCrash("at shutdown");
         }
-        long min = faults.minLatency().toMillis();
-        long max = faults.maxLatency().toMillis();
+        long min = (storeCall ? faults.minStoreLatency() : faults.minLatency()).toMillis();
+        long max = (storeCall ? faults.maxStoreLatency() : faults.maxLatency()).toMillis();
         // the call happens now; the consumer's next call comes after this one's latency
         c.readyAt = clock.millis() + (max > min ? min + random.nextLong(max - min + 1) : min);
         Fault fault = Fault.NONE;
@@ -293,7 +293,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     private <T> T call(SimConsumer c, String op, String target, boolean mutates, Supplier<T> action) {
-        Fault f = step(c, op, target);
+        Fault f = step(c, op, target, op.startsWith("load") || op.equals("commit"));
         if (f == Fault.CRASH_BEFORE) {
             throw new SimulatedCrash("before " + op);
         }
