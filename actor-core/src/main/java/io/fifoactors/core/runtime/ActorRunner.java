@@ -102,7 +102,6 @@ final class ActorRunner {
         }
         type = (ActorType<Object, Object>) t;
         handler = type.handler();
-        idPrefix = messageIdPrefix(id);
 
         int i = 0;
         int conflicts = 0;
@@ -547,6 +546,9 @@ final class ActorRunner {
             attrs.putAll(m.attributes());
             attrs.put(Envelope.SENDER, id.groupId());
             attrs.put(Envelope.SENDER_SEQ, Long.toString(seq));
+            if (idPrefix == null) {
+                idPrefix = messageIdPrefix(id); // a digest: only for actors that send
+            }
             ctl.outbox.add(new OutboxEntry(seq, m.groupId(), idPrefix + "-" + seq, attrs, m.body()));
         }
     }
