@@ -51,7 +51,11 @@ class BenchmarksSmokeTest {
     void b2CountsRequestsOnLocalServers() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<AwsRequests.Figures> figures = Main.b2(tiny(), sink(text));
-        assertEquals(6, figures.size());
+        // three workloads (ledger, bursts of 5, bursts of 10) x six designs (four fifo-actors settings, two others)
+        assertEquals(18, figures.size());
+        assertEquals(java.util.Set.of("fifo-actors", "fifo-actors, record cache", "fifo-actors, runtime redrive",
+                        "fifo-actors, runtime redrive + record cache", "naive single group", "idempotency records"),
+                figures.stream().map(AwsRequests.Figures::design).collect(java.util.stream.Collectors.toSet()));
         for (AwsRequests.Figures f : figures) {
             assertTrue(f.handled() >= f.transactions(), f.design());
             assertTrue(f.consumer().all() > 0, f.design());
