@@ -71,7 +71,7 @@ public final class InMemoryMailbox implements Mailbox {
 
     private static final class Message {
         final OutgoingMessage out;
-        final String sequence;
+        private String sequence; // made on the first receive: many messages are never received in a benchmark
         final long sequenceNumber;
         final Instant sentAt;
         int receiveCount;
@@ -81,8 +81,14 @@ public final class InMemoryMailbox implements Mailbox {
         Message(OutgoingMessage out, long sequenceNumber, Instant sentAt) {
             this.out = out;
             this.sequenceNumber = sequenceNumber;
-            this.sequence = Long.toString(sequenceNumber);
             this.sentAt = sentAt;
+        }
+
+        String sequence() {
+            if (sequence == null) {
+                sequence = Long.toString(sequenceNumber);
+            }
+            return sequence;
         }
 
         boolean inFlight(long now) {
@@ -91,7 +97,11 @@ public final class InMemoryMailbox implements Mailbox {
     }
 
     @Override
-    public synchronized void send(List<OutgoingMessage> messages) {
+    public void send(List<OutgoingMessage> messages) {
+        // checked and copied before taking the lock (a duplicate's copy is simply dropped), so that concurrent
+        // senders hold it only for the queue's own bookkeeping
+        OutgoingMessage[] copies = new OutgoingMessage[messages.size()];
+        int n = 0;
         for (OutgoingMessage m : messages) {
             if (m.attributes().size() > MAX_ATTRIBUTES) {
                 throw new PermanentFailureException("message " + m.messageId() + " has " + m.attributes().size()
@@ -102,21 +112,31 @@ public final class InMemoryMailbox implements Mailbox {
                 throw new MessageTooLargeException(m.messageId(), size, MAX_MESSAGE_BYTES);
             }
         }
+        for (OutgoingMessage m : messages) {
+            copies[n++] = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
+                    m.body().clone());
+        }
+        enqueue(copies);
+    }
+
+    private synchronized void enqueue(OutgoingMessage[] copies) {
         long now = clock.millis();
         sends++;
         expireDedup(now);
-        for (OutgoingMessage m : messages) {
-            Long until = dedupUntil.get(m.messageId());
+        long expiry = now + DEDUP_WINDOW.toMillis();
+        Instant sentAt = null;
+        for (OutgoingMessage m : copies) {
+            Long until = dedupUntil.put(m.messageId(), expiry);
             if (until != null && until > now) {
+                dedupUntil.put(m.messageId(), until); // a duplicate inside the window: dropped, its window unchanged
                 continue;
             }
-            long expiry = now + DEDUP_WINDOW.toMillis();
-            dedupUntil.put(m.messageId(), expiry);
             dedupOrder.addLast(Map.entry(m.messageId(), expiry));
-            OutgoingMessage copy = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
-                    m.body().clone());
+            if (sentAt == null) {
+                sentAt = Instant.ofEpochMilli(now);
+            }
             groups.computeIfAbsent(m.groupId(), g -> new Group()).messages
-                    .addLast(new Message(copy, nextSequence++, Instant.ofEpochMilli(now)));
+                    .addLast(new Message(m, nextSequence++, sentAt));
             messageCount++;
         }
     }
@@ -179,7 +199,7 @@ public final class InMemoryMailbox implements Mailbox {
                 }
                 m.receipt = "r-" + (nextReceipt++);
                 byReceipt.put(m.receipt, m);
-                out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence, m.receiveCount, m.sentAt,
+                out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence(), m.receiveCount, m.sentAt,
                         m.out.attributes(), m.out.body().clone(), m.receipt));
             }
             if (out.size() >= maxMessages) {

@@ -83,8 +83,7 @@ final class ActorControl {
     }
 
     byte[] encode() {
-        ControlBytes.Out out = new ControlBytes.Out(96 + senderMarks.size() * 16 + outbox.size() * 160
-                + (stash.size() + held.size()) * 160 + recentRejections.encodedBytes());
+        ControlBytes.Out out = ControlBytes.scratch();
         out.writeByte(FORMAT);
         out.writeUTF(appliedSeq);
         out.writeLong(outSeq);
@@ -110,7 +109,9 @@ final class ActorControl {
         }
         writeStashed(out, held);
         recentRejections.writeTo(out);
-        return out.toByteArray();
+        byte[] record = out.toByteArray();
+        out.release();
+        return record;
     }
 
     static ActorControl decode(byte[] bytes) {

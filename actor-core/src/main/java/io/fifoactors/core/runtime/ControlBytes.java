@@ -20,6 +20,21 @@ final class ControlBytes {
     private ControlBytes() {
     }
 
+    /** Larger scratch buffers are not kept for the next record. */
+    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(4096));
+
+    /**
+     * This thread's scratch writer, emptied: a record is written into it and copied out once by
+     * {@link Out#toByteArray}, instead of into a fresh estimate-sized array that is then copied again. Not reentrant:
+     * one record at a time per thread, taken back with {@link Out#release}.
+     */
+    static Out scratch() {
+        Out out = SCRATCH.get();
+        out.pos = 0;
+        return out;
+    }
+
     /** Appends to a growing array. */
     static final class Out {
         private byte[] buf;
@@ -27,6 +42,13 @@ final class ControlBytes {
 
         Out(int capacity) {
             buf = new byte[Math.max(16, capacity)];
+        }
+
+        /** Done with a {@link #scratch()} writer: an unusually large buffer is let go rather than kept. */
+        void release() {
+            if (buf.length > MAX_KEPT_SCRATCH) {
+                SCRATCH.remove();
+            }
         }
 
         private void ensure(int more) {
@@ -89,6 +111,13 @@ final class ControlBytes {
             ensure(2 + encoded);
             buf[pos++] = (byte) (encoded >>> 8);
             buf[pos++] = (byte) encoded;
+            if (encoded == n) { // every character is 1 to 0x7F, one byte each: the common case (ids, numbers)
+                for (int i = 0; i < n; i++) {
+                    buf[pos + i] = (byte) s.charAt(i);
+                }
+                pos += n;
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c >= 0x0001 && c <= 0x007F) {

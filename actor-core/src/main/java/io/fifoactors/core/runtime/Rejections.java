@@ -97,10 +97,6 @@ final class Rejections extends AbstractCollection<RejectionRecord> {
         out.write(buf, start, end - start);
     }
 
-    int encodedBytes() {
-        return end - start;
-    }
-
     @Override
     public Iterator<RejectionRecord> iterator() {
         ControlBytes.In in = new ControlBytes.In(buf, start);

@@ -269,4 +269,30 @@ class ActorControlFormatOneTest {
         marks[record.length - 4 - 4 - 1 - 4 - 4] = (byte) 0x80;
         assertEquals(0, ActorControl.decode(marks).senderMarks.size());
     }
+
+    @Test
+    void recordsWrittenOneAfterAnotherOnOneThreadDoNotShareBytes() throws IOException {
+        // the encoder reuses a scratch buffer per thread: a large record, a failed one and a small one in a row
+        Reference small = new Reference();
+        small.appliedSeq = "7";
+        small.advance("account/a", 3, 10);
+        Reference large = new Reference();
+        ActorControl big = new ActorControl();
+        for (int i = 0; i < 5000; i++) {
+            large.advance("account/s" + i, i, 10_000);
+            big.advanceSenderMark("account/s" + i, i, 10_000);
+        }
+        byte[] bigBytes = big.encode();
+        assertArrayEquals(large.encode(), bigBytes);
+        ActorControl failing = new ActorControl();
+        failing.appliedSeq = "x".repeat(70_000);
+        assertThrows(IllegalArgumentException.class, failing::encode);
+        ActorControl c = new ActorControl();
+        c.appliedSeq = "7";
+        c.advanceSenderMark("account/a", 3, 10);
+        byte[] smallBytes = c.encode();
+        assertArrayEquals(small.encode(), smallBytes);
+        assertArrayEquals(large.encode(), bigBytes);
+        assertArrayEquals(large.encode(), big.encode());
+    }
 }
