@@ -25,42 +25,53 @@ public final class ActorId implements Comparable<ActorId> {
     private final String key;
     private final String groupId;
 
-    private ActorId(String type, String key) {
+    private ActorId(String type, String key, String groupId) {
         this.type = type;
         this.key = key;
-        this.groupId = type + "/" + key;
+        this.groupId = groupId;
     }
 
     /** The actor of the given type and key; both are checked. */
     public static ActorId of(String type, String key) {
         checkType(type);
         Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
+        checkKey(type, key, 0, key.length());
+        return new ActorId(type, key, type + "/" + key);
+    }
+
+    /** Checks {@code text[from, to)} as the key of an actor of the (valid) type. */
+    private static void checkKey(String type, String text, int from, int to) {
+        int length = to - from;
+        if (length == 0) {
             throw new InvalidActorIdException("actor key is empty (type " + type + ")");
         }
         int room = MAX_GROUP_ID_LENGTH - type.length() - 1;
-        if (key.length() > room) {
-            throw new InvalidActorIdException("actor key of type " + type + " has " + key.length()
+        if (length > room) {
+            throw new InvalidActorIdException("actor key of type " + type + " has " + length
                     + " characters; at most " + room + " fit in a 128-character group id");
         }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c < 0x21 || c > 0x7E) {
                 throw new InvalidActorIdException("actor key of type " + type + " has a character outside printable"
-                        + " ASCII (code " + (int) c + " at index " + i + "); SQS group ids allow only those");
+                        + " ASCII (code " + (int) c + " at index " + (i - from) + "); SQS group ids allow only those");
             }
         }
-        return new ActorId(type, key);
     }
 
-    /** The actor whose mailbox group id this is; the inverse of {@link #groupId()}. */
+    /**
+     * The actor whose mailbox group id this is; the inverse of {@link #groupId()}. Keeps the given string as its
+     * group id (equal to {@code type + "/" + key}), so that its cached hash code serves every lookup of the id.
+     */
     public static ActorId fromGroupId(String groupId) {
         Objects.requireNonNull(groupId, "groupId");
         int slash = groupId.indexOf('/');
         if (slash <= 0) {
             throw new InvalidActorIdException("group id has no actor type prefix (expected type/key)");
         }
-        return of(groupId.substring(0, slash), groupId.substring(slash + 1));
+        String type = checkType(groupId.substring(0, slash));
+        checkKey(type, groupId, slash + 1, groupId.length());
+        return new ActorId(type, groupId.substring(slash + 1), groupId);
     }
 
     /** Checks an actor type name: a letter, then up to 39 letters, digits, '_' or '-'. */

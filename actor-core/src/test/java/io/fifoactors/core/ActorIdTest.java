@@ -87,4 +87,22 @@ class ActorIdTest {
     void theTypeCheckAgreesWithTheRegularExpression(@ForAll("typeLike") String type) {
         assertEquals(TYPE_RULE.matcher(type).matches(), accepted(type));
     }
+
+    @Test
+    void fromGroupIdKeepsTheGivenStringAndRefusesWhatOfRefusesWithTheSameMessage() {
+        String group = new String("account/acc-42");
+        ActorId id = ActorId.fromGroupId(group);
+        org.junit.jupiter.api.Assertions.assertSame(group, id.groupId());
+        assertEquals(ActorId.of("account", "acc-42"), id);
+        assertEquals("acc-42", id.key());
+        assertEquals("account", id.type());
+        String[][] bad = {{"account", "a b"}, {"account", "caf\u00e9"}, {"account", "k".repeat(121)}, {"account", ""},
+                {"1account", "k"}, {"a".repeat(41), "k"}};
+        for (String[] b : bad) {
+            String viaOf = assertThrows(InvalidActorIdException.class, () -> ActorId.of(b[0], b[1])).getMessage();
+            String viaGroup = assertThrows(InvalidActorIdException.class,
+                    () -> ActorId.fromGroupId(b[0] + "/" + b[1])).getMessage();
+            assertEquals(viaOf, viaGroup);
+        }
+    }
 }
