@@ -104,8 +104,11 @@ class ActorControlFormatOneTest {
         }
     }
 
-    /** One step: advance a sender's mark, reject a message, or decode the record written so far and go on with it. */
-    record Step(int kind, int sender, long seq, String text) {
+    /**
+     * One step: advance a sender's mark, reject a message, or decode the record written so far and go on with it.
+     * {@code lowerBound}: this step's bound on marks is lower than the try's (as after an operator lowers it).
+     */
+    record Step(int kind, int sender, long seq, String text, int lowerBound) {
     }
 
     @Provide
@@ -114,7 +117,8 @@ class ActorControlFormatOneTest {
                 Arbitraries.integers().between(0, 9),
                 Arbitraries.integers().between(0, 12),
                 Arbitraries.longs().between(-3, 1_000_000_000_000L),
-                Arbitraries.strings().withChars("ab \u00e9\u20ac\u0000").ofMaxLength(6))
+                Arbitraries.strings().withChars("ab \u00e9\u20ac\u0000").ofMaxLength(6),
+                Arbitraries.integers().between(0, 5))
                 .as(Step::new);
         return step.list().ofMaxSize(60);
     }
@@ -129,10 +133,15 @@ class ActorControlFormatOneTest {
         for (Step s : steps) {
             String sender = "account/s" + s.sender();
             switch (s.kind()) {
-                case 0, 1, 2, 3, 4 -> {
+                case 0, 1, 2, 3 -> {
                     assertEquals(ref.duplicate(sender, s.seq()), c.isDuplicateFromSender(sender, s.seq()));
                     ref.advance(sender, s.seq(), maxMarks);
                     c.advanceSenderMark(sender, s.seq(), maxMarks);
+                }
+                case 4 -> {
+                    int lowered = Math.max(1, maxMarks - s.lowerBound());
+                    ref.advance(sender, s.seq(), lowered);
+                    c.advanceSenderMark(sender, s.seq(), lowered);
                 }
                 case 5, 6 -> {
                     RejectionRecord r = new RejectionRecord("m" + n++, "T" + s.text(), s.text(),
