@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,8 +47,11 @@ public final class InMemoryMailbox implements Mailbox {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Message> byReceipt = new HashMap<>();
     private final Map<String, Long> dedupUntil = new HashMap<>();
-    /** Dedup entries in the order they were recorded; their expiries grow with it, so expired ones are at the head. */
-    private final ArrayDeque<Map.Entry<String, Long>> dedupOrder = new ArrayDeque<>();
+    /**
+     * Dedup entries in the order they were recorded, one element per send call (its messages share an expiry); the
+     * expiries grow with it, so expired ones are at the head.
+     */
+    private final ArrayDeque<DedupEntries> dedupOrder = new ArrayDeque<>();
     private final Map<String, Long> deadLetterDedupUntil = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long nextSequence = 10_000_000_000_000_000L;
@@ -63,6 +67,9 @@ public final class InMemoryMailbox implements Mailbox {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private record DedupEntries(Long expiry, String[] messageIds) {
     }
 
     private static final class Group {
@@ -123,7 +130,9 @@ public final class InMemoryMailbox implements Mailbox {
         long now = clock.millis();
         sends++;
         expireDedup(now);
-        long expiry = now + DEDUP_WINDOW.toMillis();
+        Long expiry = now + DEDUP_WINDOW.toMillis();
+        String[] accepted = new String[copies.length];
+        int n = 0;
         Instant sentAt = null;
         for (OutgoingMessage m : copies) {
             Long until = dedupUntil.put(m.messageId(), expiry);
@@ -131,7 +140,7 @@ public final class InMemoryMailbox implements Mailbox {
                 dedupUntil.put(m.messageId(), until); // a duplicate inside the window: dropped, its window unchanged
                 continue;
             }
-            dedupOrder.addLast(Map.entry(m.messageId(), expiry));
+            accepted[n++] = m.messageId();
             if (sentAt == null) {
                 sentAt = Instant.ofEpochMilli(now);
             }
@@ -139,12 +148,17 @@ public final class InMemoryMailbox implements Mailbox {
                     .addLast(new Message(m, nextSequence++, sentAt));
             messageCount++;
         }
+        if (n > 0) {
+            dedupOrder.addLast(new DedupEntries(expiry, n == accepted.length ? accepted : Arrays.copyOf(accepted, n)));
+        }
     }
 
     private void expireDedup(long now) {
-        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().getValue() <= now) {
-            Map.Entry<String, Long> e = dedupOrder.removeFirst();
-            dedupUntil.remove(e.getKey(), e.getValue());
+        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().expiry() <= now) {
+            DedupEntries e = dedupOrder.removeFirst();
+            for (String id : e.messageIds()) {
+                dedupUntil.remove(id, e.expiry());
+            }
         }
     }
 

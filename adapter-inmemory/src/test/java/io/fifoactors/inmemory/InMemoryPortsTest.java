@@ -64,6 +64,26 @@ class InMemoryPortsTest {
     }
 
     @Test
+    void everyMessageOfASendLeavesTheWindowTogetherAndOnlyThen() {
+        VirtualClock clock = VirtualClock.at(T0);
+        InMemoryMailbox mailbox = InMemoryMailbox.builder().clock(clock).build();
+        mailbox.send(List.of(msg("a", "a0", Map.of()), msg("b", "b0", Map.of()), msg("c", "c0", Map.of())));
+        clock.advance(Duration.ofSeconds(10));
+        mailbox.send(List.of(msg("d", "d0", Map.of())));
+        assertEquals(List.of("a0", "b0", "c0", "d0"), drain(mailbox));
+        clock.advance(Duration.ofMinutes(4));
+        mailbox.send(List.of(msg("b", "b1", Map.of()), msg("e", "e1", Map.of())));
+        assertEquals(List.of("e1"), drain(mailbox));
+        clock.advance(Duration.ofSeconds(50)); // a, b, c: five minutes old; d and e still inside their windows
+        mailbox.send(List.of(msg("a", "a2", Map.of()), msg("b", "b2", Map.of()), msg("c", "c2", Map.of()),
+                msg("d", "d2", Map.of()), msg("e", "e2", Map.of())));
+        assertEquals(List.of("a2", "b2", "c2"), drain(mailbox));
+        clock.advance(Duration.ofSeconds(10)); // d's window is over; e's is not
+        mailbox.send(List.of(msg("d", "d3", Map.of()), msg("e", "e3", Map.of())));
+        assertEquals(List.of("d3"), drain(mailbox));
+    }
+
+    @Test
     void whatWasSentIsACopyWithTheSendTimeAndGrowingSequenceNumbers() {
         VirtualClock clock = VirtualClock.at(T0);
         InMemoryMailbox mailbox = InMemoryMailbox.builder().clock(clock).build();
