@@ -50,7 +50,7 @@ final class ActorControl {
     }
 
     private long keyOf(String sender) {
-        if (sender != lastSender) {
+        if (sender != lastSender || sender == null) { // null: fails in senderKey, as it always did
             lastSenderKey = senderKey(sender);
             lastSender = sender;
         }

@@ -304,4 +304,16 @@ class ActorControlFormatOneTest {
         assertArrayEquals(large.encode(), bigBytes);
         assertArrayEquals(large.encode(), big.encode());
     }
+
+    @Test
+    void theSenderKeyIsRecomputedForEachNewSenderString() {
+        ActorControl c = new ActorControl();
+        c.advanceSenderMark("account/a", 5, 10);
+        // an equal string that is another instance, then a different sender: each looked up by its own key
+        assertTrue(c.isDuplicateFromSender(new String("account/a"), 5));
+        assertFalse(c.isDuplicateFromSender("account/b", 5));
+        assertTrue(c.isDuplicateFromSender("account/a", 4));
+        assertThrows(NullPointerException.class, () -> c.isDuplicateFromSender(null, 1));
+        assertThrows(NullPointerException.class, () -> new ActorControl().isDuplicateFromSender(null, 1));
+    }
 }
