@@ -22,12 +22,13 @@ final class ControlBytes {
 
     /** Larger scratch buffers are not kept for the next record. */
     private static final int MAX_KEPT_SCRATCH = 64 * 1024;
-    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(4096));
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(1024)); // grows to what this thread writes
 
     /**
      * This thread's scratch writer, emptied: a record is written into it and copied out once by
      * {@link Out#toByteArray}, instead of into a fresh estimate-sized array that is then copied again. Not reentrant:
-     * one record at a time per thread, taken back with {@link Out#release}.
+     * one record at a time per thread, taken back with {@link Out#release}. (Small to start with: a thread that
+     * encodes once, as a virtual thread per task would, pays no more than a fresh buffer.)
      */
     static Out scratch() {
         Out out = SCRATCH.get();
