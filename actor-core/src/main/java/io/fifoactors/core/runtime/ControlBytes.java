@@ -22,7 +22,8 @@ final class ControlBytes {
 
     /** Larger scratch buffers are not kept for the next record. */
     private static final int MAX_KEPT_SCRATCH = 64 * 1024;
-    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(1024)); // grows to what this thread writes
+    /** Grows to the largest record this thread writes (up to {@link #MAX_KEPT_SCRATCH}). */
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(1024));
 
     /**
      * This thread's scratch writer, emptied: a record is written into it and copied out once by

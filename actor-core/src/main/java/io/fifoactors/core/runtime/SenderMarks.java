@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
  * An actor's per-sender high-water marks, kept in exactly their format-1 encoding: 16 bytes a sender (the 64-bit
  * sender key, then the mark, both big-endian), eldest (least recently advanced) first. A decoded record's marks are
  * not copied or boxed: this wraps the record's own bytes, read-only. The first advance is kept aside and the second
- * makes a private copy, so a record advanced once is written again straight from the bytes it was read from. Lookups scan (at most the configured bound, 1,000 by default: a few
- * hundred nanoseconds, less than building any index).
+ * makes a private copy, so a record advanced once is written again straight from the bytes it was read from.
+ * Lookups scan (at most the configured bound, 1,000 by default: a few hundred nanoseconds, less than building any
+ * index).
  *
  * <p>Mutable; confined to one runner, like {@link ActorControl}.
  */
