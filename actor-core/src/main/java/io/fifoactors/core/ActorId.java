@@ -1,7 +1,6 @@
 package io.fifoactors.core;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The identity of one actor: its type (which behaviour runs it) and its key (which instance). Maps one-to-one to
@@ -19,58 +18,89 @@ import java.util.regex.Pattern;
 public final class ActorId implements Comparable<ActorId> {
     /** The longest group id SQS accepts. */
     public static final int MAX_GROUP_ID_LENGTH = 128;
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,39}");
+    /** The longest actor type name. */
+    private static final int MAX_TYPE_LENGTH = 40;
 
     private final String type;
     private final String key;
     private final String groupId;
 
-    private ActorId(String type, String key) {
+    private ActorId(String type, String key, String groupId) {
         this.type = type;
         this.key = key;
-        this.groupId = type + "/" + key;
+        this.groupId = groupId;
     }
 
     /** The actor of the given type and key; both are checked. */
     public static ActorId of(String type, String key) {
         checkType(type);
         Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
+        checkKey(type, key, 0, key.length());
+        return new ActorId(type, key, type + "/" + key);
+    }
+
+    /** Checks {@code text[from, to)} as the key of an actor of the (valid) type. */
+    private static void checkKey(String type, String text, int from, int to) {
+        int length = to - from;
+        if (length == 0) {
             throw new InvalidActorIdException("actor key is empty (type " + type + ")");
         }
         int room = MAX_GROUP_ID_LENGTH - type.length() - 1;
-        if (key.length() > room) {
-            throw new InvalidActorIdException("actor key of type " + type + " has " + key.length()
+        if (length > room) {
+            throw new InvalidActorIdException("actor key of type " + type + " has " + length
                     + " characters; at most " + room + " fit in a 128-character group id");
         }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c < 0x21 || c > 0x7E) {
                 throw new InvalidActorIdException("actor key of type " + type + " has a character outside printable"
-                        + " ASCII (code " + (int) c + " at index " + i + "); SQS group ids allow only those");
+                        + " ASCII (code " + (int) c + " at index " + (i - from) + "); SQS group ids allow only those");
             }
         }
-        return new ActorId(type, key);
     }
 
-    /** The actor whose mailbox group id this is; the inverse of {@link #groupId()}. */
+    /**
+     * The actor whose mailbox group id this is; the inverse of {@link #groupId()}. Keeps the given string as its
+     * group id (equal to {@code type + "/" + key}), so that its cached hash code serves every lookup of the id.
+     */
     public static ActorId fromGroupId(String groupId) {
         Objects.requireNonNull(groupId, "groupId");
         int slash = groupId.indexOf('/');
         if (slash <= 0) {
             throw new InvalidActorIdException("group id has no actor type prefix (expected type/key)");
         }
-        return of(groupId.substring(0, slash), groupId.substring(slash + 1));
+        String type = checkType(groupId.substring(0, slash));
+        checkKey(type, groupId, slash + 1, groupId.length());
+        return new ActorId(type, groupId.substring(slash + 1), groupId);
     }
 
     /** Checks an actor type name: a letter, then up to 39 letters, digits, '_' or '-'. */
     public static String checkType(String type) {
         Objects.requireNonNull(type, "type");
-        if (!TYPE.matcher(type).matches()) {
+        if (!isValidType(type)) {
             throw new InvalidActorIdException("actor type '" + type
                     + "' must be a letter followed by up to 39 letters, digits, '_' or '-'");
         }
         return type;
+    }
+
+    /** {@code [A-Za-z][A-Za-z0-9_-]{0,39}}, checked by hand: this runs for every message's sender. */
+    private static boolean isValidType(String type) {
+        int n = type.length();
+        if (n == 0 || n > MAX_TYPE_LENGTH || !isAsciiLetter(type.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = type.charAt(i);
+            if (!isAsciiLetter(c) && (c < '0' || c > '9') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     public String type() {
@@ -88,7 +118,7 @@ public final class ActorId implements Comparable<ActorId> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ActorId other && groupId.equals(other.groupId);
+        return o == this || o instanceof ActorId other && groupId.equals(other.groupId);
     }
 
     @Override

@@ -50,4 +50,59 @@ class ActorIdTest {
         assertTrue(group.chars().allMatch(c -> c >= 0x21 && c <= 0x7E));
         assertEquals(id, ActorId.fromGroupId(group));
     }
+
+    /** The rule the hand-written check implements, as it was first written. */
+    private static final java.util.regex.Pattern TYPE_RULE =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,39}");
+
+    private static boolean accepted(String type) {
+        try {
+            ActorId.checkType(type);
+            return true;
+        } catch (InvalidActorIdException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theTypeCheckIsExactlyTheDocumentedRuleAtEveryCharacterAndLength() {
+        for (char c = 0; c < 0x300; c++) {
+            for (String t : new String[] {c + "", "a" + c, "a" + c + "b", "Z" + "x".repeat(38) + c}) {
+                assertEquals(TYPE_RULE.matcher(t).matches(), accepted(t),
+                        "char " + (int) c + " in " + t.length() + " characters");
+            }
+        }
+        for (int n = 0; n <= 42; n++) {
+            String t = "a".repeat(n);
+            assertEquals(TYPE_RULE.matcher(t).matches(), accepted(t), "length " + n);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> typeLike() {
+        return Arbitraries.strings().withChars("aZz09_-/ .A\u00e9").ofMinLength(0).ofMaxLength(45);
+    }
+
+    @Property
+    void theTypeCheckAgreesWithTheRegularExpression(@ForAll("typeLike") String type) {
+        assertEquals(TYPE_RULE.matcher(type).matches(), accepted(type));
+    }
+
+    @Test
+    void fromGroupIdKeepsTheGivenStringAndRefusesWhatOfRefusesWithTheSameMessage() {
+        String group = new String("account/acc-42");
+        ActorId id = ActorId.fromGroupId(group);
+        org.junit.jupiter.api.Assertions.assertSame(group, id.groupId());
+        assertEquals(ActorId.of("account", "acc-42"), id);
+        assertEquals("acc-42", id.key());
+        assertEquals("account", id.type());
+        String[][] bad = {{"account", "a b"}, {"account", "caf\u00e9"}, {"account", "k".repeat(121)}, {"account", ""},
+                {"1account", "k"}, {"a".repeat(41), "k"}};
+        for (String[] b : bad) {
+            String viaOf = assertThrows(InvalidActorIdException.class, () -> ActorId.of(b[0], b[1])).getMessage();
+            String viaGroup = assertThrows(InvalidActorIdException.class,
+                    () -> ActorId.fromGroupId(b[0] + "/" + b[1])).getMessage();
+            assertEquals(viaOf, viaGroup);
+        }
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,8 +47,11 @@ public final class InMemoryMailbox implements Mailbox {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Message> byReceipt = new HashMap<>();
     private final Map<String, Long> dedupUntil = new HashMap<>();
-    /** Dedup entries in the order they were recorded; their expiries grow with it, so expired ones are at the head. */
-    private final ArrayDeque<Map.Entry<String, Long>> dedupOrder = new ArrayDeque<>();
+    /**
+     * Dedup entries in the order they were recorded, one element per send call (its messages share an expiry); the
+     * expiries grow with it, so expired ones are at the head.
+     */
+    private final ArrayDeque<DedupEntries> dedupOrder = new ArrayDeque<>();
     private final Map<String, Long> deadLetterDedupUntil = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long nextSequence = 10_000_000_000_000_000L;
@@ -65,13 +69,16 @@ public final class InMemoryMailbox implements Mailbox {
         return new Builder();
     }
 
+    private record DedupEntries(Long expiry, String[] messageIds) {
+    }
+
     private static final class Group {
         final ArrayDeque<Message> messages = new ArrayDeque<>();
     }
 
     private static final class Message {
         final OutgoingMessage out;
-        final String sequence;
+        private String sequence; // made on the first receive: many messages are never received in a benchmark
         final long sequenceNumber;
         final Instant sentAt;
         int receiveCount;
@@ -81,8 +88,14 @@ public final class InMemoryMailbox implements Mailbox {
         Message(OutgoingMessage out, long sequenceNumber, Instant sentAt) {
             this.out = out;
             this.sequenceNumber = sequenceNumber;
-            this.sequence = Long.toString(sequenceNumber);
             this.sentAt = sentAt;
+        }
+
+        String sequence() {
+            if (sequence == null) {
+                sequence = Long.toString(sequenceNumber);
+            }
+            return sequence;
         }
 
         boolean inFlight(long now) {
@@ -91,7 +104,11 @@ public final class InMemoryMailbox implements Mailbox {
     }
 
     @Override
-    public synchronized void send(List<OutgoingMessage> messages) {
+    public void send(List<OutgoingMessage> messages) {
+        // checked and copied before taking the lock (a duplicate's copy is simply dropped), so that concurrent
+        // senders hold it only for the queue's own bookkeeping
+        OutgoingMessage[] copies = new OutgoingMessage[messages.size()];
+        int n = 0;
         for (OutgoingMessage m : messages) {
             if (m.attributes().size() > MAX_ATTRIBUTES) {
                 throw new PermanentFailureException("message " + m.messageId() + " has " + m.attributes().size()
@@ -102,29 +119,46 @@ public final class InMemoryMailbox implements Mailbox {
                 throw new MessageTooLargeException(m.messageId(), size, MAX_MESSAGE_BYTES);
             }
         }
+        for (OutgoingMessage m : messages) {
+            copies[n++] = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
+                    m.body().clone());
+        }
+        enqueue(copies);
+    }
+
+    private synchronized void enqueue(OutgoingMessage[] copies) {
         long now = clock.millis();
         sends++;
         expireDedup(now);
-        for (OutgoingMessage m : messages) {
-            Long until = dedupUntil.get(m.messageId());
+        Long expiry = now + DEDUP_WINDOW.toMillis();
+        String[] accepted = new String[copies.length];
+        int n = 0;
+        Instant sentAt = null;
+        for (OutgoingMessage m : copies) {
+            Long until = dedupUntil.put(m.messageId(), expiry);
             if (until != null && until > now) {
+                dedupUntil.put(m.messageId(), until); // a duplicate inside the window: dropped, its window unchanged
                 continue;
             }
-            long expiry = now + DEDUP_WINDOW.toMillis();
-            dedupUntil.put(m.messageId(), expiry);
-            dedupOrder.addLast(Map.entry(m.messageId(), expiry));
-            OutgoingMessage copy = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
-                    m.body().clone());
+            accepted[n++] = m.messageId();
+            if (sentAt == null) {
+                sentAt = Instant.ofEpochMilli(now);
+            }
             groups.computeIfAbsent(m.groupId(), g -> new Group()).messages
-                    .addLast(new Message(copy, nextSequence++, Instant.ofEpochMilli(now)));
+                    .addLast(new Message(m, nextSequence++, sentAt));
             messageCount++;
+        }
+        if (n > 0) {
+            dedupOrder.addLast(new DedupEntries(expiry, n == accepted.length ? accepted : Arrays.copyOf(accepted, n)));
         }
     }
 
     private void expireDedup(long now) {
-        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().getValue() <= now) {
-            Map.Entry<String, Long> e = dedupOrder.removeFirst();
-            dedupUntil.remove(e.getKey(), e.getValue());
+        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().expiry() <= now) {
+            DedupEntries e = dedupOrder.removeFirst();
+            for (String id : e.messageIds()) {
+                dedupUntil.remove(id, e.expiry());
+            }
         }
     }
 
@@ -179,7 +213,7 @@ public final class InMemoryMailbox implements Mailbox {
                 }
                 m.receipt = "r-" + (nextReceipt++);
                 byReceipt.put(m.receipt, m);
-                out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence, m.receiveCount, m.sentAt,
+                out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence(), m.receiveCount, m.sentAt,
                         m.out.attributes(), m.out.body().clone(), m.receipt));
             }
             if (out.size() >= maxMessages) {

@@ -260,6 +260,13 @@ public final class Main {
                 + " Target: 1,000,000 messages/s and ahead of Pekko persistence.%n",
                 results.get(0).handled() - results.get(0).external());
         for (RuntimeThroughput.Result r : results) {
+            if (!Double.isNaN(r.workerCpuSeconds())) {
+                out.printf(Locale.ROOT, "%s: %.2f µs of worker-thread CPU per handled message (%.2f s in all; GC and JIT"
+                        + " threads not counted).%n", r.name(), r.workerCpuSeconds() * 1e6 / r.handled(),
+                        r.workerCpuSeconds());
+            }
+        }
+        for (RuntimeThroughput.Result r : results) {
             if (!Double.isNaN(r.avgControlBytes())) {
                 out.printf(Locale.ROOT, "%s: an actor's record at the end holds %.0f state bytes and %.0f control "
                         + "bytes on average (encoded and decoded on every commit and load).%n", r.name(),

@@ -97,7 +97,7 @@ final class PekkoThroughput {
             }
             boolean conserved = balances == w.depositTotal() && deposited == w.depositTotal();
             return new RuntimeThroughput.Result(kind.label, w.transactions().size(), handled, seconds, 0, conserved,
-                    Double.NaN, Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN);
         } finally {
             system.terminate();
             try {

@@ -81,6 +81,11 @@ final class ProfileSummary {
         return f.getMethod().getType().getName() + "." + f.getMethod().getName();
     }
 
+    /** The control record codec's classes (their nested classes count too). */
+    private static final java.util.Set<String> CONTROL_CODEC = java.util.Set.of(
+            "io.fifoactors.core.runtime.ActorControl", "io.fifoactors.core.runtime.ControlBytes",
+            "io.fifoactors.core.runtime.SenderMarks", "io.fifoactors.core.runtime.Rejections");
+
     /**
      * What a sample is spent on: Jackson (codec), the control-record codec, the in-memory ports, the handler, the
      * runtime itself, GC/JDK otherwise. Decided by the innermost frame that names one of those.
@@ -91,7 +96,7 @@ final class ProfileSummary {
             if (type.startsWith("com.fasterxml.jackson") || type.equals("io.fifoactors.core.codec.JacksonCodec")) {
                 return "JSON codec (Jackson): state and message bodies";
             }
-            if (type.equals("io.fifoactors.core.runtime.ActorControl")) {
+            if (CONTROL_CODEC.contains(type.replaceFirst("\\$.*", ""))) {
                 return "control record codec (ActorControl encode/decode)";
             }
             if (type.startsWith("io.fifoactors.inmemory.")) {

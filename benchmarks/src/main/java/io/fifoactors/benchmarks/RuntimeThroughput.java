@@ -40,9 +40,12 @@ final class RuntimeThroughput {
     /**
      * @param avgStateBytes   fifo-actors only: mean size of an actor's state bytes at the end (NaN for others)
      * @param avgControlBytes fifo-actors only: mean size of an actor's control record at the end
+     * @param workerCpuSeconds fifo-actors only: CPU time of the worker threads in the timed phase (the runtime's own
+     *                         cost, less sensitive than the wall time to other processes on the machine; excludes
+     *                         GC and JIT threads)
      */
     record Result(String name, long external, long handled, double seconds, long failed, boolean moneyConserved,
-                  double avgStateBytes, double avgControlBytes) {
+                  double avgStateBytes, double avgControlBytes, double workerCpuSeconds) {
         double externalPerSecond() {
             return external / seconds;
         }
@@ -68,11 +71,12 @@ final class RuntimeThroughput {
         List<List<OutgoingMessage>> txs = split(encode(system, w.transactions()), partitions);
         AtomicLong sequence = new AtomicLong(10_000_000_000_000_000L);
 
-        runPhase(system, opens, partitions, sequence, batchSize, null);
+        runPhase(system, opens, partitions, sequence, batchSize, null, null);
         mailbox.resetCounters();
         long t0 = System.nanoTime();
         long[] failed = new long[1];
-        runPhase(system, txs, partitions, sequence, batchSize, failed);
+        long[] cpu = new long[1];
+        runPhase(system, txs, partitions, sequence, batchSize, failed, cpu);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long handled = w.transactions().size() + mailbox.captured.get();
 
@@ -93,7 +97,7 @@ final class RuntimeThroughput {
         boolean conserved = balances == w.depositTotal() && deposited == w.depositTotal();
         return new Result("fifo-actors (" + threads + (threads == 1 ? " thread" : " threads") + ")",
                 w.transactions().size(), handled, seconds, failed[0], conserved,
-                stateBytes / (double) ids.size(), controlBytes / (double) ids.size());
+                stateBytes / (double) ids.size(), controlBytes / (double) ids.size(), cpu[0] / 1e9);
     }
 
     private static List<OutgoingMessage> encode(ActorSystem system, List<LedgerTransaction> txs) {
@@ -117,20 +121,24 @@ final class RuntimeThroughput {
 
     /** Runs the workers until every external message and every credit it caused is processed. */
     private static void runPhase(ActorSystem system, List<List<OutgoingMessage>> external, Partitions partitions,
-                                 AtomicLong sequence, int batchSize, long[] failedOut) {
+                                 AtomicLong sequence, int batchSize, long[] failedOut, long[] cpuNanosOut) {
         long total = 0;
         for (List<OutgoingMessage> part : external) {
             total += part.size();
         }
         AtomicLong externalLeft = new AtomicLong(total);
         AtomicLong failed = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Thread> workers = new ArrayList<>();
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int p = 0; p < partitions.count; p++) {
             final int part = p;
             Thread t = new Thread(() -> {
+                long cpu0 = threads.getCurrentThreadCpuTime();
                 try {
                     work(system, external.get(part), partitions, part, sequence, batchSize, externalLeft, failed);
+                    cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
                 } catch (Throwable e) {
                     errors.add(e);
                     externalLeft.set(0);
@@ -153,6 +161,9 @@ final class RuntimeThroughput {
         }
         if (failedOut != null) {
             failedOut[0] = failed.get();
+        }
+        if (cpuNanosOut != null) {
+            cpuNanosOut[0] = cpuNanos.get();
         }
     }
 

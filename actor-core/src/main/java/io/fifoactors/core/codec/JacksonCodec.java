@@ -2,6 +2,8 @@ package io.fifoactors.core.codec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -10,6 +12,7 @@ import io.fifoactors.core.MessageEncodingException;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default {@link Codec}: JSON through Jackson, records supported, java.time as ISO strings, unknown properties
@@ -20,10 +23,15 @@ import java.util.Objects;
  * Codec codec = JacksonCodec.create();                  // or JacksonCodec.using(myConfiguredMapper)
  * }</pre>
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. A reader and a writer per class are made on first use and reused (they resolve the class's
+ * (de)serializer once instead of on every call); they take the mapper's configuration as it is then, so configure a
+ * mapper fully before handing it to {@link #using}, as Jackson requires of any mapper in use anyway.
  */
 public final class JacksonCodec implements Codec {
     private final ObjectMapper mapper;
+    // per codec, not a ClassValue: a class would keep every codec's mapper reachable for as long as it lives
+    private final ConcurrentHashMap<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
 
     private JacksonCodec(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -48,11 +56,24 @@ public final class JacksonCodec implements Codec {
     @Override
     public byte[] encode(Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            if (value == null) {
+                return mapper.writeValueAsBytes(null);
+            }
+            return writer(value.getClass()).writeValueAsBytes(value);
         } catch (IOException | RuntimeException e) {
             throw new MessageEncodingException("cannot encode a " + value.getClass().getName() + ": "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    private ObjectWriter writer(Class<?> type) {
+        ObjectWriter w = writers.get(type);
+        return w != null ? w : writers.computeIfAbsent(type, mapper::writerFor);
+    }
+
+    private ObjectReader reader(Class<?> type) {
+        ObjectReader r = readers.get(type);
+        return r != null ? r : readers.computeIfAbsent(type, mapper::readerFor);
     }
 
     // Jackson's own messages quote the payload; only the kind of error and where it is may leave this class.
@@ -67,7 +88,7 @@ public final class JacksonCodec implements Codec {
     public <T> T decode(byte[] bytes, Class<T> type) {
         T value;
         try {
-            value = mapper.readValue(bytes, type);
+            value = reader(type).readValue(bytes);
         } catch (IOException | RuntimeException e) {
             throw new MessageDecodingException("cannot decode " + bytes.length + " bytes as " + type.getSimpleName()
                     + ": " + e.getClass().getSimpleName() + location(e));

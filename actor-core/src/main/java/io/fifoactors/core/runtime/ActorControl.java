@@ -3,10 +3,7 @@ package io.fifoactors.core.runtime;
 import io.fifoactors.core.MessageDecodingException;
 import io.fifoactors.core.port.SequenceNumbers;
 
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +21,9 @@ final class ActorControl {
     final List<OutboxEntry> outbox = new ArrayList<>();
     /**
      * Per-sender high-water marks, keyed by a stable 64-bit hash of the sender's group id (16 bytes a sender in the
-     * record). Insertion order is the order marks were last advanced: the eldest is evicted first.
+     * record). Kept in the order marks were last advanced: the eldest is evicted first. Held as the record's bytes.
      */
-    final LinkedHashMap<Long, Long> senderMarks = new LinkedHashMap<>();
+    final SenderMarks senderMarks = new SenderMarks();
     final List<Stashed> stash = new ArrayList<>();
     Stashed parked;
     final List<Stashed> held = new ArrayList<>();
@@ -37,23 +34,27 @@ final class ActorControl {
     /** The message whose handler failed last, and how often in a row: attempts counted durably, not by SQS. */
     String failingSeq = SequenceNumbers.NONE;
     int failedAttempts;
-    final ArrayDeque<RejectionRecord> recentRejections = new ArrayDeque<>();
+    /** Oldest first; held as the record's bytes, decoded when iterated. */
+    final Rejections recentRejections = new Rejections();
+
+    // the sender key of the last sender looked up (the runner checks, then advances, the same sender)
+    private String lastSender;
+    private long lastSenderKey;
 
     boolean isDuplicateFromSender(String sender, long senderSeq) {
-        Long mark = senderMarks.get(senderKey(sender));
-        return mark != null && senderSeq <= mark;
+        return senderMarks.covers(keyOf(sender), senderSeq);
     }
 
     void advanceSenderMark(String sender, long senderSeq, int maxMarks) {
-        Long key = senderKey(sender);
-        senderMarks.remove(key);
-        senderMarks.put(key, senderSeq);
-        while (senderMarks.size() > maxMarks) {
-            Iterator<Long> eldest = senderMarks.keySet().iterator();
-            eldest.next();
-            eldest.remove();
-            evictedMarks++;
+        evictedMarks += senderMarks.advance(keyOf(sender), senderSeq, maxMarks);
+    }
+
+    private long keyOf(String sender) {
+        if (sender != lastSender || sender == null) { // null: fails in senderKey, as it always did
+            lastSenderKey = senderKey(sender);
+            lastSender = sender;
         }
+        return lastSenderKey;
     }
 
     void recordRejection(RejectionRecord r, int keep) {
@@ -61,10 +62,7 @@ final class ActorControl {
         if (keep <= 0) {
             return;
         }
-        recentRejections.addLast(r);
-        while (recentRejections.size() > keep) {
-            recentRejections.removeFirst();
-        }
+        recentRejections.addLast(r, keep);
     }
 
     /**
@@ -85,8 +83,7 @@ final class ActorControl {
     }
 
     byte[] encode() {
-        ControlBytes.Out out = new ControlBytes.Out(96 + senderMarks.size() * 16 + outbox.size() * 160
-                + (stash.size() + held.size()) * 160 + recentRejections.size() * 64);
+        ControlBytes.Out out = ControlBytes.scratch();
         out.writeByte(FORMAT);
         out.writeUTF(appliedSeq);
         out.writeLong(outSeq);
@@ -104,25 +101,17 @@ final class ActorControl {
             writeMap(out, e.attributes());
             writeBytes(out, e.body());
         }
-        out.writeInt(senderMarks.size());
-        for (Map.Entry<Long, Long> m : senderMarks.entrySet()) {
-            out.writeLong(m.getKey());
-            out.writeLong(m.getValue());
-        }
+        senderMarks.writeTo(out);
         writeStashed(out, stash);
         out.writeBoolean(parked != null);
         if (parked != null) {
             writeStashed(out, parked);
         }
         writeStashed(out, held);
-        out.writeInt(recentRejections.size());
-        for (RejectionRecord r : recentRejections) {
-            out.writeUTF(r.messageId());
-            out.writeUTF(r.messageType());
-            out.writeUTF(r.reason());
-            out.writeLong(r.at().toEpochMilli());
-        }
-        return out.toByteArray();
+        recentRejections.writeTo(out);
+        byte[] record = out.toByteArray();
+        out.release();
+        return record;
     }
 
     static ActorControl decode(byte[] bytes) {
@@ -147,20 +136,18 @@ final class ActorControl {
         for (int i = 0; i < outboxSize; i++) {
             c.outbox.add(new OutboxEntry(in.readLong(), in.readUTF(), in.readUTF(), readMap(in), readBytes(in)));
         }
-        int marks = in.readInt();
-        for (int i = 0; i < marks; i++) {
-            c.senderMarks.put(in.readLong(), in.readLong());
+        int marks = Math.max(0, in.readInt()); // as format 1 always read it: a negative count is no entries
+        if (marks > (bytes.length - in.position()) / SenderMarks.ENTRY_BYTES) {
+            throw new MessageDecodingException("actor control record is corrupt: truncated at byte " + in.position());
         }
+        c.senderMarks.wrap(bytes, in.position(), marks);
+        in.skip(marks * SenderMarks.ENTRY_BYTES);
         readStashedList(in, c.stash);
         if (in.readBoolean()) {
             c.parked = readStashed(in);
         }
         readStashedList(in, c.held);
-        int rejections = in.readInt();
-        for (int i = 0; i < rejections; i++) {
-            c.recentRejections.add(new RejectionRecord(in.readUTF(), in.readUTF(), in.readUTF(),
-                    Instant.ofEpochMilli(in.readLong())));
-        }
+        c.recentRejections.wrap(in, bytes, Math.max(0, in.readInt()));
         return c;
     }
 

@@ -2,6 +2,9 @@ package io.fifoactors.core.runtime;
 
 import io.fifoactors.core.MessageDecodingException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -11,7 +14,27 @@ import java.util.Arrays;
  * encoded and decoded on every commit, so this sits on the hot path.
  */
 final class ControlBytes {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private ControlBytes() {
+    }
+
+    /** Larger scratch buffers are not kept for the next record. */
+    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+    /** Grows to the largest record this thread writes (up to {@link #MAX_KEPT_SCRATCH}). */
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(1024));
+
+    /**
+     * This thread's scratch writer, emptied: a record is written into it and copied out once by
+     * {@link Out#toByteArray}, instead of into a fresh estimate-sized array that is then copied again. Not reentrant:
+     * one record at a time per thread, taken back with {@link Out#release}. (Small to start with: a thread that
+     * encodes once, as a virtual thread per task would, pays no more than a fresh buffer.)
+     */
+    static Out scratch() {
+        Out out = SCRATCH.get();
+        out.pos = 0;
+        return out;
     }
 
     /** Appends to a growing array. */
@@ -21,6 +44,13 @@ final class ControlBytes {
 
         Out(int capacity) {
             buf = new byte[Math.max(16, capacity)];
+        }
+
+        /** Done with a {@link #scratch()} writer: an unusually large buffer is let go rather than kept. */
+        void release() {
+            if (buf.length > MAX_KEPT_SCRATCH) {
+                SCRATCH.remove();
+            }
         }
 
         private void ensure(int more) {
@@ -40,23 +70,34 @@ final class ControlBytes {
 
         void writeInt(int v) {
             ensure(4);
-            buf[pos++] = (byte) (v >>> 24);
-            buf[pos++] = (byte) (v >>> 16);
-            buf[pos++] = (byte) (v >>> 8);
-            buf[pos++] = (byte) v;
+            INT.set(buf, pos, v);
+            pos += 4;
         }
 
         void writeLong(long v) {
             ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[pos++] = (byte) (v >>> shift);
-            }
+            LONG.set(buf, pos, v);
+            pos += 8;
         }
 
         void write(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, pos, b.length);
-            pos += b.length;
+            write(b, 0, b.length);
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, pos, len);
+            pos += len;
+        }
+
+        /** Bytes written so far. */
+        int size() {
+            return pos;
+        }
+
+        /** Copies the bytes written so far into {@code dest} at {@code at}. */
+        void copyTo(byte[] dest, int at) {
+            System.arraycopy(buf, 0, dest, at, pos);
         }
 
         void writeUTF(String s) {
@@ -72,6 +113,13 @@ final class ControlBytes {
             ensure(2 + encoded);
             buf[pos++] = (byte) (encoded >>> 8);
             buf[pos++] = (byte) encoded;
+            if (encoded == n) { // every character is 1 to 0x7F, one byte each: the common case (ids, numbers)
+                for (int i = 0; i < n; i++) {
+                    buf[pos + i] = (byte) s.charAt(i);
+                }
+                pos += n;
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c >= 0x0001 && c <= 0x007F) {
@@ -98,7 +146,22 @@ final class ControlBytes {
         private int pos;
 
         In(byte[] buf) {
+            this(buf, 0);
+        }
+
+        In(byte[] buf, int pos) {
             this.buf = buf;
+            this.pos = pos;
+        }
+
+        int position() {
+            return pos;
+        }
+
+        /** Skips {@code n} bytes, which must be there. */
+        void skip(int n) {
+            need(n);
+            pos += n;
         }
 
         private void need(int n) {
@@ -118,18 +181,15 @@ final class ControlBytes {
 
         int readInt() {
             need(4);
-            int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
-                    | (buf[pos + 3] & 0xFF);
+            int v = (int) INT.get(buf, pos);
             pos += 4;
             return v;
         }
 
         long readLong() {
             need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (buf[pos++] & 0xFF);
-            }
+            long v = (long) LONG.get(buf, pos);
+            pos += 8;
             return v;
         }
 
@@ -176,6 +236,33 @@ final class ControlBytes {
                 }
             }
             return new String(chars, 0, n);
+        }
+
+        /** Skips a string written by {@link Out#writeUTF}, checking it exactly as {@link #readUTF} would. */
+        void skipUTF() {
+            need(2);
+            int len = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+            pos += 2;
+            need(len);
+            int end = pos + len;
+            while (pos < end) {
+                int a = buf[pos++];
+                if (a > 0) {
+                    continue;
+                }
+                a &= 0xFF;
+                if (a == 0) {
+                    continue; // readUTF accepts a raw zero byte too (as DataInput does)
+                }
+                if ((a & 0xE0) == 0xC0) {
+                    continuation(end);
+                } else if ((a & 0xF0) == 0xE0) {
+                    continuation(end);
+                    continuation(end);
+                } else {
+                    throw new MessageDecodingException("actor control record is corrupt: bad text at byte " + pos);
+                }
+            }
         }
 
         private int continuation(int end) {
