@@ -52,6 +52,7 @@ final class ActorRunner {
     private ActorType<Object, Object> type;
     private Handler<Object, Object> handler;
     private String idPrefix;
+    private String lastValidSender; // checked once per run, not once per message
 
     // the working copy, rebuilt from the stored record on every attempt
     private long version;
@@ -329,6 +330,9 @@ final class ActorRunner {
             ctl.outbox.clear();
             return true;
         }
+        if (ctl.outbox.isEmpty()) {
+            return false;
+        }
         long sentUpTo = system.sentOutbox().sentUpTo(id);
         return sentUpTo > 0 && ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
     }
@@ -355,10 +359,13 @@ final class ActorRunner {
                 } catch (NumberFormatException e) {
                     return new Stop(StopKind.DEAD_LETTER, k, "the message has a malformed " + Envelope.SENDER_SEQ);
                 }
-                try {
-                    ActorId.fromGroupId(sender);
-                } catch (FifoActorsException e) {
-                    return new Stop(StopKind.DEAD_LETTER, k, "the message has a malformed " + Envelope.SENDER);
+                if (!sender.equals(lastValidSender)) {
+                    try {
+                        ActorId.fromGroupId(sender);
+                    } catch (FifoActorsException e) {
+                        return new Stop(StopKind.DEAD_LETTER, k, "the message has a malformed " + Envelope.SENDER);
+                    }
+                    lastValidSender = sender;
                 }
                 if (ctl.isDuplicateFromSender(sender, senderSeq)) {
                     pending.add(new Outcome(id, d.messageId(), Outcome.Kind.DUPLICATE, "re-sent by " + sender));
