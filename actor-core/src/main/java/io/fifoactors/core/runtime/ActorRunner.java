@@ -253,9 +253,14 @@ final class ActorRunner {
         return d.stop().kind() == StopKind.RETRY ? retryFrom(d.stop().at(), d.stop().reason()) : List.of();
     }
 
+    /** True if, once its deferred send succeeded, the record is to be written again without the outbox. */
+    boolean clearsAfterSend() {
+        return deferred != null && deferred.stop().kind() != StopKind.RETRY && !system.runtimeRedrives();
+    }
+
     /** After a successful {@link #completeDeferredSend}: the outbox clear the runner would have done itself. */
     void clearSentOutbox() {
-        if (deferred != null && deferred.stop().kind() != StopKind.RETRY && !system.runtimeRedrives()) {
+        if (clearsAfterSend()) {
             clearOutbox(deferred.record());
         }
     }

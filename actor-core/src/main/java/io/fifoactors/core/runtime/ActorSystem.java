@@ -26,10 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +82,7 @@ public final class ActorSystem {
         this.codec = b.codec;
         this.maxAttempts = b.maxAttempts;
         this.redriveMaxReceiveCount = b.redriveMaxReceiveCount;
-        this.runtimeRedrives = b.redriveBy == RedriveBy.RUNTIME;
+        this.runtimeRedrives = b.runtimeRedriveSet;
         this.maxConflictRetries = b.maxConflictRetries;
         this.maxSenderMarks = b.maxSenderMarks;
         this.keptRejections = b.keptRejections;
@@ -108,7 +108,8 @@ public final class ActorSystem {
     /**
      * Processes the batch like {@link #process(List)} within deadlines read from this system's clock: a group not
      * started before {@code startBy} is not started at all, and the call returns by {@code answerBy}, interrupting
-     * groups still running then (what they committed is recognised on redelivery). Both kinds are reported failed
+     * groups still running then (what they committed is recognised on redelivery; this needs a
+     * {@link Builder#groupExecutor}: without one the groups run on the calling thread, which no deadline interrupts). Both kinds are reported failed
      * and listed in {@link BatchOutcome#notStarted()} and {@link BatchOutcome#abandoned()}. An interrupt of the
      * calling thread abandons the batch the same way. {@code null} means no deadline.
      *
@@ -181,7 +182,7 @@ public final class ActorSystem {
             List<Runnable> clears = new ArrayList<>(waiting.size());
             for (ActorRunner r : waiting) {
                 r.completeDeferredSend(sendFailure).forEach(d -> failed.put(d, Boolean.TRUE));
-                if (sendFailure == null) {
+                if (sendFailure == null && r.clearsAfterSend()) {
                     clears.add(r::clearSentOutbox);
                 }
             }
@@ -485,8 +486,6 @@ public final class ActorSystem {
         return runtimeRedrives;
     }
 
-    private enum RedriveBy { QUEUE, RUNTIME }
-
     int maxConflictRetries() {
         return maxConflictRetries;
     }
@@ -584,7 +583,6 @@ public final class ActorSystem {
         private Codec codec;
         private int maxAttempts = 5;
         private int redriveMaxReceiveCount = Integer.MAX_VALUE;
-        private RedriveBy redriveBy = RedriveBy.QUEUE;
         private boolean queueRedriveSet;
         private boolean runtimeRedriveSet;
         private int maxConflictRetries = 5;
@@ -648,7 +646,6 @@ public final class ActorSystem {
         public Builder redriveMaxReceiveCount(int n) {
             ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
             this.redriveMaxReceiveCount = n;
-            this.redriveBy = RedriveBy.QUEUE;
             this.queueRedriveSet = true;
             return this;
         }
@@ -676,7 +673,6 @@ public final class ActorSystem {
         public Builder runtimeRedrive(int maxReceiveCount) {
             ConfigurationException.requireBetween("runtimeRedrive", maxReceiveCount, 1, 1000);
             this.redriveMaxReceiveCount = maxReceiveCount;
-            this.redriveBy = RedriveBy.RUNTIME;
             this.runtimeRedriveSet = true;
             return this;
         }
