@@ -18,22 +18,24 @@ import java.time.Duration;
  * @param crashRate     consumer crashes per port call
  * @param transientRate retryable errors per port call
  * @param stallRate     stalled calls per port call
- * @param longStall     stalls of 7 minutes (past the deduplication window) instead of 45 seconds
+ * @param switches      bit 0: stalls of 7 minutes (past the deduplication window) instead of 45 seconds; bit 1: the
+ *                      runtime's record cache; bit 2: runtime redrive (the queue has no redrive policy)
  * @param seed          the simulation's seed
  */
 public record SimSetup(int consumers, int batchSize, double crashRate, double transientRate, double stallRate,
-                       boolean longStall, long seed) {
+                       int switches, long seed) {
     /** The simulator's settings, up to 5% of each kind of fault per port call. */
     public static Arbitrary<SimSetup> arbitrary() {
         return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 10),
                         Arbitraries.doubles().between(0, 0.05), Arbitraries.doubles().between(0, 0.05),
-                        Arbitraries.doubles().between(0, 0.05), Arbitraries.of(true, false), Arbitraries.longs())
+                        Arbitraries.doubles().between(0, 0.05), Arbitraries.integers().between(0, 7),
+                        Arbitraries.longs())
                 .as(SimSetup::new);
     }
 
     public FaultPlan faultPlan() {
         return FaultPlan.builder().crashRate(crashRate).transientRate(transientRate).stallRate(stallRate)
-                .stall(longStall ? Duration.ofMinutes(7) : Duration.ofSeconds(45)).build();
+                .stall((switches & 1) != 0 ? Duration.ofMinutes(7) : Duration.ofSeconds(45)).build();
     }
 
     /**
@@ -42,8 +44,8 @@ public record SimSetup(int consumers, int batchSize, double crashRate, double tr
      */
     public Simulation simulation(ActorType<?, ?> type) {
         return Simulation.builder()
-                .configure(b -> b.register(type).keptRejections(1000))
-                .consumers(consumers).batchSize(batchSize).seed(seed)
+                .configure(b -> b.register(type).keptRejections(1000).recordCache((switches & 2) != 0 ? 64 : 0))
+                .consumers(consumers).batchSize(batchSize).seed(seed).runtimeRedrive((switches & 4) != 0)
                 .faults(faultPlan())
                 .build();
     }
