@@ -124,6 +124,9 @@ class DeployTemplateIT {
         assertEquals(ref("ActorTable"), vars.get(LambdaSettings.TABLE_NAME));
         assertEquals(ref("MaxAttempts"), vars.get(LambdaSettings.MAX_ATTEMPTS));
         assertEquals(ref("MaxReceiveCount"), vars.get(LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT));
+        assertEquals(ref("Redrive"), vars.get(LambdaSettings.REDRIVE));
+        assertEquals(List.of("queue", "runtime"), get(template, "Parameters", "Redrive", "AllowedValues"),
+                "the values FA_REDRIVE accepts");
         assertEquals(ref("LogLevel"), vars.get(LambdaSettings.LOG_LEVEL));
         assertEquals(Arrays.stream(LambdaSettings.Level.values()).map(Enum::name).collect(Collectors.toList()),
                 get(template, "Parameters", "LogLevel", "AllowedValues"));
@@ -138,6 +141,9 @@ class DeployTemplateIT {
         assertEquals(LedgerWiring.class.getName(), settings.wiringClass().orElseThrow());
         assertEquals(3 * settings.maxAttempts(), settings.redriveMaxReceiveCount().orElseThrow(),
                 "the queue's maxReceiveCount is 3 x maxAttempts by default");
+        assertFalse(settings.runtimeRedrive(), "the queue redrives by default");
+        env.put(LambdaSettings.REDRIVE, "runtime");
+        assertTrue(LambdaSettings.from(env).runtimeRedrive(), "Redrive=runtime passes the handler's checks too");
     }
 
     /** A value as CloudFormation would resolve it with default parameters (resource refs become placeholders). */
@@ -176,8 +182,16 @@ class DeployTemplateIT {
         int timeout = asInt(function.get("Timeout"));
         assertTrue(asInt(queue.get("VisibilityTimeout")) >= 6 * timeout,
                 "visibility timeout " + queue.get("VisibilityTimeout") + " < 6 x function timeout " + timeout);
-        assertEquals(arnOf("DeadLetterQueue"), get(queue, "RedrivePolicy", "deadLetterTargetArn"));
-        assertEquals(ref("MaxReceiveCount"), get(queue, "RedrivePolicy", "maxReceiveCount"));
+        // the redrive policy and the retention depend on the Redrive parameter, as FA_REDRIVE does
+        assertEquals(Map.of("Fn::Equals", List.of(ref("Redrive"), "queue")),
+                get(template, "Conditions", "QueueRedrives"));
+        List<?> redrive = (List<?>) map(queue, "RedrivePolicy").get("Fn::If");
+        assertEquals("QueueRedrives", redrive.get(0));
+        assertEquals(arnOf("DeadLetterQueue"), get(redrive.get(1), "deadLetterTargetArn"));
+        assertEquals(ref("MaxReceiveCount"), get(redrive.get(1), "maxReceiveCount"));
+        assertEquals(ref("AWS::NoValue"), redrive.get(2), "runtime redrive: no policy at all");
+        assertEquals(List.of("QueueRedrives", 345600, 1209600), map(queue, "MessageRetentionPeriod").get("Fn::If"),
+                "without a redrive policy the longest retention");
         assertEquals(3 * asInt(parameterDefault("MaxAttempts")), asInt(parameterDefault("MaxReceiveCount")));
         assertEquals(1209600, asInt(dlq.get("MessageRetentionPeriod")));
         assertEquals("byQueue", get(dlq, "RedriveAllowPolicy", "redrivePermission"));
