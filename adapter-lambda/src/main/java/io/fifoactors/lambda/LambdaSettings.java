@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #REDRIVE}</td><td>{@code queue} (default): the queue has a redrive policy; {@code runtime}:
  *       it has none and the runtime dead-letters after {@value #REDRIVE_MAX_RECEIVE_COUNT} receives itself, which
  *       saves a write per activation that sends (see {@code ActorSystem.Builder.runtimeRedrive}; then required)</td></tr>
+ *   <tr><td>{@value #RECORD_CACHE}</td><td>actors whose records a container keeps between invocations and does not
+ *       read again (0-10,000,000, default 0: off; see {@code ActorSystem.Builder.recordCache}); watch the
+ *       VersionConflicts metric: each stale copy costs a failed write and a read</td></tr>
  *   <tr><td>{@value #GROUP_CONCURRENCY}</td><td>groups of a batch processed at once (1-10, default 10)</td></tr>
  *   <tr><td>{@value #START_RESERVE_MS}</td><td>no group is started when fewer milliseconds than this remain
  *       (default 3000)</td></tr>
@@ -59,6 +62,7 @@ public final class LambdaSettings {
     public static final String MAX_ATTEMPTS = "FA_MAX_ATTEMPTS";
     public static final String REDRIVE_MAX_RECEIVE_COUNT = "FA_REDRIVE_MAX_RECEIVE_COUNT";
     public static final String REDRIVE = "FA_REDRIVE";
+    public static final String RECORD_CACHE = "FA_RECORD_CACHE";
     public static final String GROUP_CONCURRENCY = "FA_GROUP_CONCURRENCY";
     public static final String START_RESERVE_MS = "FA_START_RESERVE_MS";
     public static final String RESPONSE_RESERVE_MS = "FA_RESPONSE_RESERVE_MS";
@@ -78,7 +82,7 @@ public final class LambdaSettings {
 
     /** Every variable the handler itself reads (not the wiring's conventions). */
     public static final List<String> HANDLER_VARIABLES = List.of(WIRING, MAX_ATTEMPTS, REDRIVE_MAX_RECEIVE_COUNT,
-            REDRIVE, GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
+            REDRIVE, RECORD_CACHE, GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
 
     static final int DEFAULT_MAX_ATTEMPTS = 5;
     static final int DEFAULT_GROUP_CONCURRENCY = 10;
@@ -97,6 +101,7 @@ public final class LambdaSettings {
     private final int maxAttempts;
     private final Integer redriveMaxReceiveCount;
     private final boolean runtimeRedrive;
+    private final int recordCache;
     private final int groupConcurrency;
     private final Duration startReserve;
     private final Duration responseReserve;
@@ -122,6 +127,7 @@ public final class LambdaSettings {
             problems.add(REDRIVE + "=runtime needs " + REDRIVE_MAX_RECEIVE_COUNT + " (the receives after which the"
                     + " runtime dead-letters a message)");
         }
+        this.recordCache = intIn(env, RECORD_CACHE, 0, 10_000_000, 0, problems);
         this.groupConcurrency = intIn(env, GROUP_CONCURRENCY, 1, 10, DEFAULT_GROUP_CONCURRENCY, problems);
         long start = intIn(env, START_RESERVE_MS, 0, MAX_RESERVE_MS, DEFAULT_START_RESERVE_MS, problems);
         long response = intIn(env, RESPONSE_RESERVE_MS, 0, MAX_RESERVE_MS, DEFAULT_RESPONSE_RESERVE_MS, problems);
@@ -229,6 +235,11 @@ public final class LambdaSettings {
         return runtimeRedrive;
     }
 
+    /** Actors whose records the container keeps (0: off). */
+    public int recordCache() {
+        return recordCache;
+    }
+
     public int groupConcurrency() {
         return groupConcurrency;
     }
@@ -267,6 +278,7 @@ public final class LambdaSettings {
         out.put("maxAttempts", maxAttempts);
         out.put("redriveMaxReceiveCount", redriveMaxReceiveCount);
         out.put("redrive", runtimeRedrive ? "runtime" : "queue");
+        out.put("recordCache", recordCache);
         out.put("groupConcurrency", groupConcurrency);
         out.put("startReserveMs", startReserve.toMillis());
         out.put("responseReserveMs", responseReserve.toMillis());

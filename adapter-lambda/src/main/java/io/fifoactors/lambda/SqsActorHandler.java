@@ -83,7 +83,8 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         String wiringName = wiring.getClass().getName();
         this.telemetry = new Telemetry(b.output, clock, settings, wiring.listener());
 
-        ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts());
+        ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts())
+                .recordCache(settings.recordCache());
         if (settings.runtimeRedrive()) {
             builder.runtimeRedrive(settings.redriveMaxReceiveCount().getAsInt());
         } else {

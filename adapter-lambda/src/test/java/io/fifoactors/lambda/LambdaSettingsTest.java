@@ -67,6 +67,15 @@ class LambdaSettingsTest {
     }
 
     @Test
+    void theRecordCacheIsOffUnlessSized() {
+        assertEquals(0, LambdaSettings.from(Map.of()).recordCache());
+        assertEquals(5000, LambdaSettings.from(Map.of(LambdaSettings.RECORD_CACHE, "5000")).recordCache());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> LambdaSettings.from(Map.of(LambdaSettings.RECORD_CACHE, "-1")));
+        assertTrue(e.getMessage().contains("FA_RECORD_CACHE"), e.getMessage());
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> LambdaSettings.from(Map.of(
                 LambdaSettings.MAX_ATTEMPTS, "0", LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT, "many",
@@ -101,7 +110,7 @@ class LambdaSettingsTest {
 
     @Test
     void theHandlerVariablesAreListed() {
-        assertEquals(10, LambdaSettings.HANDLER_VARIABLES.size());
+        assertEquals(11, LambdaSettings.HANDLER_VARIABLES.size());
         assertTrue(LambdaSettings.HANDLER_VARIABLES.stream().allMatch(v -> v.startsWith("FA_")));
     }
 }

@@ -276,6 +276,46 @@ class SqsActorHandlerTest {
     }
 
     @Test
+    void withARecordCacheTheNextInvocationForTheSameActorsReadsNothing() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        TestWiring wiring = new TestWiring(store -> new StateStore() {
+            @Override
+            public Optional<StoredRecord> load(ActorId id) {
+                reads.incrementAndGet();
+                return store.load(id);
+            }
+
+            @Override
+            public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids) {
+                reads.incrementAndGet();
+                return store.loadAll(ids);
+            }
+
+            @Override
+            public void commit(ActorId id, long expectedVersion, StoredRecord next) {
+                store.commit(id, expectedVersion, next);
+            }
+        }, null);
+        Harness h = new Harness(Map.of(LambdaSettings.RECORD_CACHE, "100"), wiring);
+        assertEquals(List.of(), Harness.failedIds(h.handle(Harness.event("fifo-two-groups.json"))));
+        assertEquals(1, reads.get(), "the first batch is read");
+
+        // the same actors' next messages: later sequence numbers, new ids
+        SQSEvent next = Harness.event("fifo-two-groups.json");
+        for (SQSEvent.SQSMessage m : next.getRecords()) {
+            Map<String, String> attrs = new java.util.HashMap<>(m.getAttributes());
+            attrs.put("SequenceNumber", new java.math.BigInteger(attrs.get("SequenceNumber"))
+                    .add(java.math.BigInteger.valueOf(100)).toString());
+            attrs.put("MessageDeduplicationId", "next-" + attrs.get("MessageDeduplicationId"));
+            m.setAttributes(attrs);
+            m.setMessageId("next-" + m.getMessageId());
+        }
+        assertEquals(List.of(), Harness.failedIds(h.handle(next)));
+        assertEquals(1, reads.get(), "the second batch came from the container's cache");
+        assertEquals(List.of(1L, 2L, 3L, 1L, 2L, 3L), h.tally("a").seen());
+    }
+
+    @Test
     void anEmptyEventGetsAnEmptyResponseAndMetrics() {
         Harness h = new Harness();
         SQSBatchResponse r = h.handle(new SQSEvent());
