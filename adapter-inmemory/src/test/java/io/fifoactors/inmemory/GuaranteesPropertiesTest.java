@@ -8,6 +8,7 @@ import io.fifoactors.core.runtime.Envelope;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -212,6 +213,42 @@ class GuaranteesPropertiesTest {
                         + " never applied: " + context);
             }
         }
+    }
+
+    /**
+     * Cases the property found, kept as examples. {@code spec}: A(ppend), F(orward) to the next digit, P(oison),
+     * M(alformed), each followed by the actor.
+     */
+    @Example
+    void foundAStaleCachedRecordHidingAnOutboxStrandedByRedrive() throws IOException {
+        everyMessageIsAppliedOnceInOrderOrDeadLettered(ops("A2 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A4 A1 A1 A1"
+                + " A1 F00 F10 F30 P1 A1 P2 F20 P4"), new Setup(4, 7, 0.0, 0.04, 0.03, 121393, 18));
+    }
+
+    @Example
+    void foundAWakeRedrivenBeforeItRan() throws IOException {
+        everyMessageIsAppliedOnceInOrderOrDeadLettered(ops("A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A1 A1 A1 A1 A1 A1 F10"
+                + " F20 A3"), new Setup(4, 6, 0.05, 0.02, 0.0, 1268922112181421877L, 8));
+    }
+
+    @Example
+    void foundAStalledConsumerApplyingAMessageTheRuntimeHadDeadLettered() throws IOException {
+        everyMessageIsAppliedOnceInOrderOrDeadLettered(ops("A1 A1 A4 A2 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A0 A1 A1 A1 A3 F10"
+                + " P1 P5 M4 F40"), new Setup(4, 7, 0.02, 0.05, 0.03, -7633, 13));
+    }
+
+    private static List<Op> ops(String spec) {
+        List<Op> ops = new ArrayList<>();
+        for (String t : spec.split(" ")) {
+            Kind k = switch (t.charAt(0)) {
+                case 'A' -> Kind.APPEND;
+                case 'F' -> Kind.FORWARD;
+                case 'M' -> Kind.MALFORMED;
+                default -> Kind.POISON;
+            };
+            ops.add(new Op(k, t.charAt(1) - '0', t.length() > 2 ? t.charAt(2) - '0' : 0));
+        }
+        return ops;
     }
 
     @Property(tries = 50)

@@ -171,6 +171,14 @@ final class ActorRunner {
                             + e.getMessage())) {
                         return retryFrom(i, "dead-lettering failed");
                     }
+                    if (system.runtimeRedrives()) {
+                        StoredRecord marked = markPassed(record, deliveries.get(i));
+                        if (marked == null) {
+                            return retryFrom(i, "recording the dead-lettered message failed");
+                        }
+                        record = marked;
+                        loaded = false;
+                    }
                     i++;
                     continue;
                 } catch (RuntimeException e) {
@@ -208,6 +216,14 @@ final class ActorRunner {
                 case DEAD_LETTER -> {
                     if (!deadLetter(deliveries.get(stop.at()), stop.reason())) {
                         return retryFrom(stop.at(), "dead-lettering failed");
+                    }
+                    if (system.runtimeRedrives()) {
+                        StoredRecord marked = markPassed(record, deliveries.get(stop.at()));
+                        if (marked == null) {
+                            return retryFrom(stop.at(), "recording the dead-lettered message failed");
+                        }
+                        record = marked;
+                        loaded = false;
                     }
                     i = stop.at() + 1;
                 }
@@ -283,6 +299,33 @@ final class ActorRunner {
         } catch (RuntimeException e) {
             system.remember(id, null);
             system.emit(new Outcome(id, "", Outcome.Kind.VERSION_CONFLICT, "outbox clear skipped: " + describe(e)));
+        }
+    }
+
+    /**
+     * Runtime redrive: records a dead-lettered message as passed (the applied mark moves over it) before it is
+     * acknowledged. Otherwise a consumer still holding it from an earlier receive (its visibility long expired) could
+     * apply it after it left the queue, and the next message would wrongly prove that consumer's outbox sent.
+     * Returns the new record, or null if the write failed (the message is then retried and dead-lettered again).
+     */
+    private StoredRecord markPassed(StoredRecord record, Delivery d) {
+        ActorControl c = record == null ? new ActorControl() : ActorControl.decode(record.control());
+        if (record != null && SequenceNumbers.compare(d.sequenceNumber(), c.appliedSeq) <= 0) {
+            return record;
+        }
+        c.appliedSeq = d.sequenceNumber();
+        long v = record == null ? 0 : record.version();
+        byte[] stateBytes = record == null ? system.codec().encode(type.initialState(id)) : record.state();
+        StoredRecord next = new StoredRecord(v + 1, stateBytes, c.encode());
+        try {
+            system.store().commit(id, v, next);
+            system.remember(id, next);
+            return next;
+        } catch (RuntimeException e) {
+            system.remember(id, null);
+            system.emit(new Outcome(id, d.messageId(), Outcome.Kind.RETRIED,
+                    "recording the dead-lettered message failed: " + describe(e)));
+            return null;
         }
     }
 
