@@ -248,57 +248,20 @@ class SqsActorHandlerTest {
     @Test
     void theRecordsOfAllGroupsAreReadInOneRequest() {
         // docs/deploy/template.yaml grants dynamodb:BatchGetItem for this (and GetItem for single reloads)
-        java.util.concurrent.atomic.AtomicInteger batchReads = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger singleReads = new java.util.concurrent.atomic.AtomicInteger();
-        TestWiring wiring = new TestWiring(store -> new StateStore() {
-            @Override
-            public Optional<StoredRecord> load(ActorId id) {
-                singleReads.incrementAndGet();
-                return store.load(id);
-            }
-
-            @Override
-            public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids) {
-                batchReads.incrementAndGet();
-                return store.loadAll(ids);
-            }
-
-            @Override
-            public void commit(ActorId id, long expectedVersion, StoredRecord next) {
-                store.commit(id, expectedVersion, next);
-            }
-        }, null);
-        Harness h = new Harness(Map.of(), wiring);
+        CountingReads counting = new CountingReads();
+        Harness h = new Harness(Map.of(), new TestWiring(counting::wrap, null));
         h.handle(Harness.event("fifo-partial-failure.json"));
-        assertEquals(1, batchReads.get());
-        assertEquals(0, singleReads.get());
+        assertEquals(1, counting.batchReads.get());
+        assertEquals(0, counting.singleReads.get());
         assertEquals(List.of(10L, 20L), h.tally("b").seen(), "both groups ran");
     }
 
     @Test
     void withARecordCacheTheNextInvocationForTheSameActorsReadsNothing() {
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        TestWiring wiring = new TestWiring(store -> new StateStore() {
-            @Override
-            public Optional<StoredRecord> load(ActorId id) {
-                reads.incrementAndGet();
-                return store.load(id);
-            }
-
-            @Override
-            public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids) {
-                reads.incrementAndGet();
-                return store.loadAll(ids);
-            }
-
-            @Override
-            public void commit(ActorId id, long expectedVersion, StoredRecord next) {
-                store.commit(id, expectedVersion, next);
-            }
-        }, null);
-        Harness h = new Harness(Map.of(LambdaSettings.RECORD_CACHE, "100"), wiring);
+        CountingReads counting = new CountingReads();
+        Harness h = new Harness(Map.of(LambdaSettings.RECORD_CACHE, "100"), new TestWiring(counting::wrap, null));
         assertEquals(List.of(), Harness.failedIds(h.handle(Harness.event("fifo-two-groups.json"))));
-        assertEquals(1, reads.get(), "the first batch is read");
+        assertEquals(1, counting.all(), "the first batch is read");
 
         // the same actors' next messages: later sequence numbers, new ids
         SQSEvent next = Harness.event("fifo-two-groups.json");
@@ -311,7 +274,7 @@ class SqsActorHandlerTest {
             m.setMessageId("next-" + m.getMessageId());
         }
         assertEquals(List.of(), Harness.failedIds(h.handle(next)));
-        assertEquals(1, reads.get(), "the second batch came from the container's cache");
+        assertEquals(1, counting.all(), "the second batch came from the container's cache");
         assertEquals(List.of(1L, 2L, 3L, 1L, 2L, 3L), h.tally("a").seen());
     }
 
@@ -374,5 +337,36 @@ class SqsActorHandlerTest {
         h.handle(Harness.event("fifo-partial-failure.json"));
         assertEquals(10, pool.getPoolSize());
         assertTrue(pool.awaitTermination(0, TimeUnit.MILLISECONDS) == false);
+    }
+
+    /** Counts the reads a state store serves. */
+    private static final class CountingReads {
+        final java.util.concurrent.atomic.AtomicInteger singleReads = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger batchReads = new java.util.concurrent.atomic.AtomicInteger();
+
+        int all() {
+            return singleReads.get() + batchReads.get();
+        }
+
+        StateStore wrap(StateStore store) {
+            return new StateStore() {
+                @Override
+                public Optional<StoredRecord> load(ActorId id) {
+                    singleReads.incrementAndGet();
+                    return store.load(id);
+                }
+
+                @Override
+                public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids) {
+                    batchReads.incrementAndGet();
+                    return store.loadAll(ids);
+                }
+
+                @Override
+                public void commit(ActorId id, long expectedVersion, StoredRecord next) {
+                    store.commit(id, expectedVersion, next);
+                }
+            };
+        }
     }
 }
