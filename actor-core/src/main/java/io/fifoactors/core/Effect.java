@@ -1,122 +1,139 @@
 package io.fifoactors.core;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What a handler decided for one message. The runtime, not the handler, performs it: the new state, the outgoing
- * messages, the rejection record and the deferral are committed in one atomic write, then the messages are sent.
+ * What a handler decided for one message. The runtime, not the handler, performs it: the new state, the rejection
+ * record, the deferral and the actions (messages to send, timers to start or cancel) are committed in one atomic
+ * write, then the actions are carried out in the order given.
  *
  * <ul>
- *   <li>{@link #persist(Object)}: the actor's new state (deferred messages are retried after it).</li>
- *   <li>{@link #none()}: the message is applied and changes nothing.</li>
- *   <li>{@link #reject(String)}: the message is refused with a reason; recorded with the actor, not an error.</li>
- *   <li>{@link #defer(Instant)}: keep the message with the actor and retry it after every state change; if it is
- *       still deferred at the deadline it is rejected with reason {@code "deferral deadline passed"}. The stash is
- *       bounded: a deferral into a full stash is rejected with reason {@code "stash full"}.</li>
+ *   <li>{@link #persist}: the actor's new state, and actions; deferred messages are retried after it.</li>
+ *   <li>{@link #none}: the message is applied without changing the state, with actions.</li>
+ *   <li>{@link #reject}: the message is refused with a reason (kept with the actor, not an error), with actions;
+ *       {@link #persistAndReject} also changes the state (a rejection that records something).</li>
+ *   <li>{@link #defer}: keep the message with the actor and retry it after every state change; if it is still
+ *       deferred at the deadline it is rejected with reason {@code "deferral deadline passed"}, on time, without
+ *       waiting for another message. A deferral into a full stash is rejected with reason {@code "stash full"}.</li>
  * </ul>
- * Any effect but a deferral may also {@link #send} messages to other actors (a key never seen creates the actor).
  *
  * <pre>{@code
- * return Effect.persist(new Balance(balance.amount() - t.amount()))
- *              .send(ActorId.of("account", t.to()), new Credit(t.amount()));
+ * return stock.quantity() >= d.quantity()
+ *         ? Effect.persist(stock.minus(d.quantity()), warehouse.tell(new Picked(d.quantity())))
+ *         : Effect.reject("insufficient stock");
  * }</pre>
  *
- * <p>Immutable and thread-safe; {@link #send} returns a new effect.
+ * <p>The type of the state comes from where the effect is returned, so no type witness is needed; actions are
+ * arguments, so an effect is built in one expression. Immutable and thread-safe (given immutable state).
  *
  * @param <S> the actor's state type
  */
 public final class Effect<S> {
-    /** The kind of decision. */
-    public enum Kind { PERSIST, NONE, REJECT, DEFER }
+    private final S newState;
+    private final String rejection;
+    private final Instant deferUntil;
+    private final List<Action> actions;
 
-    /** One message to send to another actor (or to this one). */
-    public record Send(ActorId target, Object message) {
-        public Send {
-            Objects.requireNonNull(target, "target");
-            Objects.requireNonNull(message, "message");
-        }
+    private Effect(S newState, String rejection, Instant deferUntil, List<Action> actions) {
+        this.newState = newState;
+        this.rejection = rejection;
+        this.deferUntil = deferUntil;
+        this.actions = actions;
     }
 
-    private final Kind kind;
-    private final S state;
-    private final String reason;
-    private final Instant deadline;
-    private final List<Send> sends;
-
-    private Effect(Kind kind, S state, String reason, Instant deadline, List<Send> sends) {
-        this.kind = kind;
-        this.state = state;
-        this.reason = reason;
-        this.deadline = deadline;
-        this.sends = sends;
+    /** Replace the state with {@code newState}, then perform {@code actions}. */
+    public static <S> Effect<S> persist(S newState, Action... actions) {
+        return persist(newState, Arrays.asList(actions));
     }
 
-    /** Replace the state with {@code newState}. */
-    public static <S> Effect<S> persist(S newState) {
-        return new Effect<>(Kind.PERSIST, Objects.requireNonNull(newState, "newState"), null, null, List.of());
+    /** Replace the state with {@code newState}, then perform {@code actions} (for a computed list of them). */
+    public static <S> Effect<S> persist(S newState, List<? extends Action> actions) {
+        return new Effect<>(Objects.requireNonNull(newState, "newState"), null, null, copy(actions));
     }
 
-    /** Apply the message without changing the state. */
-    public static <S> Effect<S> none() {
-        return new Effect<>(Kind.NONE, null, null, null, List.of());
+    /** Apply the message without changing the state, then perform {@code actions}. */
+    public static <S> Effect<S> none(Action... actions) {
+        return none(Arrays.asList(actions));
     }
 
-    /** Refuse the message with a reason (for people: no payloads in it). */
-    public static <S> Effect<S> reject(String reason) {
-        Objects.requireNonNull(reason, "reason");
-        return new Effect<>(Kind.REJECT, null, reason, null, List.of());
+    /** Apply the message without changing the state, then perform {@code actions}. */
+    public static <S> Effect<S> none(List<? extends Action> actions) {
+        return new Effect<>(null, null, null, copy(actions));
     }
 
-    /** Keep the message and retry it after each state change, until {@code deadline}. */
+    /** Refuse the message with a reason (for people: no payloads in it), then perform {@code actions}. */
+    public static <S> Effect<S> reject(String reason, Action... actions) {
+        return reject(reason, Arrays.asList(actions));
+    }
+
+    /** Refuse the message with a reason, then perform {@code actions}. */
+    public static <S> Effect<S> reject(String reason, List<? extends Action> actions) {
+        return new Effect<>(null, checkReason(reason), null, copy(actions));
+    }
+
+    /** Refuse the message with a reason and also replace the state (say, to count refusals), then the actions. */
+    public static <S> Effect<S> persistAndReject(S newState, String reason, Action... actions) {
+        return new Effect<>(Objects.requireNonNull(newState, "newState"), checkReason(reason), null,
+                copy(Arrays.asList(actions)));
+    }
+
+    /** Keep the message and retry it after each state change, until {@code deadline}. A deferral sends nothing. */
     public static <S> Effect<S> defer(Instant deadline) {
-        return new Effect<>(Kind.DEFER, null, null, Objects.requireNonNull(deadline, "deadline"), List.of());
+        return new Effect<>(null, null, Objects.requireNonNull(deadline, "deadline"), List.of());
     }
 
-    /** This effect plus one outgoing message, sent after the commit in the order the sends were added. */
-    public Effect<S> send(ActorId target, Object message) {
-        if (kind == Kind.DEFER) {
-            throw new IllegalStateException("a deferred message sends nothing; send when it is finally handled");
+    private static String checkReason(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("a rejection needs a reason");
         }
-        List<Send> more = new ArrayList<>(sends.size() + 1);
-        more.addAll(sends);
-        more.add(new Send(target, message));
-        return new Effect<>(kind, state, reason, deadline, Collections.unmodifiableList(more));
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    /** The new state of a {@link Kind#PERSIST} effect, else null. */
-    public S state() {
-        return state;
-    }
-
-    /** The reason of a {@link Kind#REJECT} effect, else null. */
-    public String reason() {
         return reason;
     }
 
-    /** The deadline of a {@link Kind#DEFER} effect, else null. */
-    public Instant deadline() {
-        return deadline;
+    private static List<Action> copy(List<? extends Action> actions) {
+        for (Action a : actions) {
+            Objects.requireNonNull(a, "action");
+        }
+        return List.copyOf(actions);
     }
 
-    public List<Send> sends() {
-        return sends;
+    /** The new state, if this effect changes it. */
+    public Optional<S> newState() {
+        return Optional.ofNullable(newState);
+    }
+
+    /** The reason, if this effect rejects the message. */
+    public Optional<String> rejection() {
+        return Optional.ofNullable(rejection);
+    }
+
+    /** The deadline, if this effect defers the message. */
+    public Optional<Instant> deferUntil() {
+        return Optional.ofNullable(deferUntil);
+    }
+
+    /** The actions to perform after the commit, in order. */
+    public List<Action> actions() {
+        return actions;
     }
 
     @Override
     public String toString() {
-        return switch (kind) {
-            case PERSIST -> "Effect.persist(" + state + ")" + (sends.isEmpty() ? "" : ".sends" + sends);
-            case NONE -> "Effect.none()" + (sends.isEmpty() ? "" : ".sends" + sends);
-            case REJECT -> "Effect.reject(" + reason + ")" + (sends.isEmpty() ? "" : ".sends" + sends);
-            case DEFER -> "Effect.defer(" + deadline + ")";
-        };
+        StringBuilder b = new StringBuilder("Effect[");
+        if (deferUntil != null) {
+            return b.append("defer until ").append(deferUntil).append(']').toString();
+        }
+        b.append(newState != null ? "persist " + newState : "no state change");
+        if (rejection != null) {
+            b.append(", reject: ").append(rejection);
+        }
+        if (!actions.isEmpty()) {
+            b.append(", ").append(actions);
+        }
+        return b.append(']').toString();
     }
 }

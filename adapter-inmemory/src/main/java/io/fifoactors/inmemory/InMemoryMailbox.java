@@ -7,6 +7,9 @@ import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.RedrivePolicy;
+import io.fifoactors.core.port.ScheduledMessage;
+import io.fifoactors.core.port.Scheduler;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +46,11 @@ public final class InMemoryMailbox implements Mailbox {
 
     private final Clock clock;
     private final int maxReceiveCount;
+    private final RedrivePolicy policy;
+    /** Messages handed to the scheduler, by due time then arrival: moved into the queue when due. */
+    private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>();
+    private long scheduledCount;
+    private final Scheduler scheduler = this::schedule;
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Message> byReceipt = new HashMap<>();
@@ -54,6 +62,9 @@ public final class InMemoryMailbox implements Mailbox {
     private final ArrayDeque<DedupEntries> dedupOrder = new ArrayDeque<>();
     private final Map<String, Long> deadLetterDedupUntil = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<DeadLetter> movedByRedrive = new ArrayList<>();
+    /** What {@link #movedByRedrive()} letters carry as their reason: SQS's redrive gives none. */
+    public static final String REDRIVE_REASON = "moved by the queue's redrive policy (no reason)";
     private long nextSequence = 10_000_000_000_000_000L;
     private long nextReceipt;
     private long messageCount;
@@ -63,6 +74,61 @@ public final class InMemoryMailbox implements Mailbox {
     private InMemoryMailbox(Builder b) {
         this.clock = b.clock;
         this.maxReceiveCount = b.maxReceiveCount;
+        this.policy = b.maxReceiveCount == Integer.MAX_VALUE ? RedrivePolicy.none()
+                : RedrivePolicy.afterReceives(b.maxReceiveCount);
+    }
+
+    private record Scheduled(long dueMillis, long order, OutgoingMessage message) implements Comparable<Scheduled> {
+        @Override
+        public int compareTo(Scheduled o) {
+            return dueMillis != o.dueMillis ? Long.compare(dueMillis, o.dueMillis) : Long.compare(order, o.order);
+        }
+    }
+
+    /**
+     * The timer carrier of this queue: a scheduled message enters the queue (with its deduplication id) once the
+     * clock reaches its due time, checked on every receive; never early.
+     */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    private void schedule(List<ScheduledMessage> messages) {
+        for (ScheduledMessage m : messages) {
+            OutgoingMessage o = m.message();
+            if (o.attributes().size() > MAX_ATTRIBUTES || Mailbox.sizeOf(o) > MAX_MESSAGE_BYTES) {
+                throw new MessageTooLargeException(o.messageId(), Mailbox.sizeOf(o), MAX_MESSAGE_BYTES);
+            }
+        }
+        synchronized (this) {
+            for (ScheduledMessage m : messages) {
+                OutgoingMessage o = m.message();
+                scheduled.add(new Scheduled(m.dueAt().toEpochMilli(), scheduledCount++, new OutgoingMessage(
+                        o.groupId(), o.messageId(), Map.copyOf(o.attributes()), o.body().clone())));
+            }
+        }
+    }
+
+    /** Moves the scheduled messages that are due into the queue. */
+    private void deliverDue(long now) {
+        if (scheduled.isEmpty() || scheduled.peek().dueMillis() > now) {
+            return;
+        }
+        List<OutgoingMessage> due = new ArrayList<>();
+        while (!scheduled.isEmpty() && scheduled.peek().dueMillis() <= now) {
+            due.add(scheduled.poll().message());
+        }
+        enqueue(due.toArray(new OutgoingMessage[0]));
+    }
+
+    /** Messages handed to the scheduler and not yet due. */
+    public synchronized int scheduledCount() {
+        return scheduled.size();
+    }
+
+    @Override
+    public RedrivePolicy redrivePolicy() {
+        return policy;
     }
 
     public static Builder builder() {
@@ -180,6 +246,7 @@ public final class InMemoryMailbox implements Mailbox {
     private synchronized List<Delivery> receiveNow(int maxMessages, Duration visibilityTimeout) {
         long now = clock.millis();
         receives++;
+        deliverDue(now);
         List<Delivery> out = new ArrayList<>();
         // the (at most maxMessages) unlocked groups with the oldest heads, oldest first, as SQS favours old messages
         PriorityQueue<Group> oldest = new PriorityQueue<>(maxMessages + 1,
@@ -246,20 +313,24 @@ public final class InMemoryMailbox implements Mailbox {
             if (head.receipt != null) {
                 byReceipt.remove(head.receipt);
             }
-            addDeadLetter(new DeadLetter(head.out.groupId(), head.out.messageId(), head.out.attributes(),
-                    head.out.body(), ""), now);
+            movedByRedrive.add(new DeadLetter(head.out.groupId(), head.out.messageId(),
+                    DeadLetter.idFor(head.out.groupId(), head.sequence()), head.out.attributes(), head.out.body(),
+                    REDRIVE_REASON));
         }
     }
 
     @Override
     public synchronized List<Delivery> acknowledge(List<Delivery> deliveries) {
+        long now = clock.millis();
         List<Delivery> stale = new ArrayList<>();
         for (Delivery d : deliveries) {
-            Message m = byReceipt.remove(d.receiptHandle());
-            if (m == null) {
+            Message m = byReceipt.get(d.receiptHandle());
+            if (m == null || m.visibleAtMillis <= now) {
+                // SQS FIFO refuses a receipt whose visibility timeout expired: the message comes back
                 stale.add(d);
                 continue;
             }
+            byReceipt.remove(d.receiptHandle());
             Group g = groups.get(m.out.groupId());
             if (g != null) {
                 g.messages.remove(m);
@@ -269,11 +340,22 @@ public final class InMemoryMailbox implements Mailbox {
     }
 
     @Override
-    public synchronized void release(List<Delivery> deliveries, Duration delay) {
-        long visibleAt = clock.millis() + delay.toMillis();
+    public void retryAfter(List<Delivery> deliveries, Duration delay) {
+        changeVisibility(deliveries, delay);
+    }
+
+    @Override
+    public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
+        changeVisibility(deliveries, visibility);
+    }
+
+    /** Both are SQS's ChangeMessageVisibility: on a stale or expired receipt it changes nothing. */
+    private synchronized void changeVisibility(List<Delivery> deliveries, Duration visibility) {
+        long now = clock.millis();
+        long visibleAt = now + visibility.toMillis();
         for (Delivery d : deliveries) {
             Message m = byReceipt.get(d.receiptHandle());
-            if (m != null) {
+            if (m != null && m.visibleAtMillis > now) {
                 m.visibleAtMillis = visibleAt;
             }
         }
@@ -281,25 +363,57 @@ public final class InMemoryMailbox implements Mailbox {
 
     @Override
     public synchronized void deadLetter(DeadLetter letter) {
-        addDeadLetter(new DeadLetter(letter.groupId(), letter.messageId(), Map.copyOf(letter.attributes()),
-                letter.body().clone(), letter.reason()), clock.millis());
-    }
-
-    private void addDeadLetter(DeadLetter letter, long now) {
-        Long until = deadLetterDedupUntil.get(letter.messageId());
+        long now = clock.millis();
+        Long until = deadLetterDedupUntil.get(letter.deadLetterId());
         if (until != null && until > now) {
             return; // the dead-letter queue is a FIFO queue too: a repeated id inside the window is dropped
         }
-        deadLetterDedupUntil.put(letter.messageId(), now + DEDUP_WINDOW.toMillis());
-        deadLetters.add(letter);
+        deadLetterDedupUntil.put(letter.deadLetterId(), now + DEDUP_WINDOW.toMillis());
+        deadLetters.add(new DeadLetter(letter.groupId(), letter.messageId(), letter.deadLetterId(),
+                Map.copyOf(letter.attributes()), letter.body().clone(), letter.reason()));
     }
 
-    /** The dead-letter queue's messages, oldest first. */
+    /**
+     * An operator's move of dead letters back to the queue (as the AWS console's redrive or the operator tool does):
+     * removes the letters {@code which} selects from the dead-letter queue and enqueues each, in order, in its group
+     * with its id, attributes and body, under a fresh deduplication id, so none is dropped. Returns those moved.
+     */
+    public synchronized List<DeadLetter> moveBack(java.util.function.Predicate<DeadLetter> which) {
+        List<DeadLetter> moved = new ArrayList<>();
+        for (Iterator<DeadLetter> it = deadLetters.iterator(); it.hasNext(); ) {
+            DeadLetter d = it.next();
+            if (which.test(d)) {
+                it.remove();
+                moved.add(d);
+            }
+        }
+        long now = clock.millis();
+        for (DeadLetter d : moved) {
+            groups.computeIfAbsent(d.groupId(), g -> new Group()).messages.addLast(new Message(
+                    new OutgoingMessage(d.groupId(), d.messageId(), d.attributes(), d.body()), nextSequence++,
+                    Instant.ofEpochMilli(now)));
+            messageCount++;
+        }
+        return moved;
+    }
+
+    /**
+     * The dead-letter queue's messages put there by consumers, with their reasons, oldest first. Messages the queue
+     * moved by itself (its redrive policy) are in {@link #movedByRedrive()}.
+     */
     public synchronized List<DeadLetter> deadLetters() {
         return List.copyOf(deadLetters);
     }
 
-    /** Messages still in the queue, visible or in flight. */
+    /**
+     * Messages the queue moved to the dead-letter queue by itself after maxReceiveCount receives: SQS adds no reason,
+     * so these carry {@link #REDRIVE_REASON}.
+     */
+    public synchronized List<DeadLetter> movedByRedrive() {
+        return List.copyOf(movedByRedrive);
+    }
+
+    /** Messages still in the queue, visible or in flight (not those scheduled for later). */
     public synchronized int size() {
         int n = 0;
         for (Group g : groups.values()) {
@@ -332,6 +446,9 @@ public final class InMemoryMailbox implements Mailbox {
                     next = Math.min(next, m.visibleAtMillis);
                 }
             }
+        }
+        if (!scheduled.isEmpty()) {
+            next = Math.min(next, Math.max(now + 1, scheduled.peek().dueMillis()));
         }
         return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);
     }

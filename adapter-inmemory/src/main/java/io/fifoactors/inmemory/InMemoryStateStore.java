@@ -1,22 +1,32 @@
 package io.fifoactors.inmemory;
 
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link StateStore} in memory with DynamoDB's single-item semantics: consistent reads, a conditional write on the
- * version, the same record size limit as every adapter ({@link StateStore#MAX_RECORD_BYTES}), and copies of all
- * bytes in and out, so a caller that keeps or changes an array cannot corrupt what is stored.
+ * A {@link StateStore} in memory with DynamoDB's single-item semantics: strongly consistent reads, eventually
+ * consistent ones that may return the record a recent commit replaced (as DynamoDB's may, within about a second;
+ * off unless {@link Builder#staleReads} turns it on), a conditional write on the version, the same record size limit
+ * as every adapter ({@link StateStore#MAX_RECORD_BYTES}), archive chunks kept at least until they expire (like
+ * DynamoDB's TTL, which deletes expired items only eventually), and copies of all bytes in and out, so a caller that
+ * keeps or changes an array cannot corrupt what is stored.
  *
  * <pre>{@code
  * InMemoryStateStore store = InMemoryStateStore.create();
@@ -26,36 +36,74 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe; each commit is atomic.
  */
 public final class InMemoryStateStore implements StateStore {
-    private final ConcurrentHashMap<ActorId, StoredRecord> records = new ConcurrentHashMap<>();
-    // adders, not atomics: concurrent consumers would otherwise all bump the same cache line on every load and commit
-    private final LongAdder loads = new LongAdder();
-    private final LongAdder commits = new LongAdder();
+    /** How long after a commit an eventually consistent read may still return the record it replaced. */
+    public static final Duration STALE_WINDOW = Duration.ofSeconds(1);
 
-    private InMemoryStateStore() {
+    private record Versions(StoredRecord current, StoredRecord previous, long replacedAtMillis) {
     }
 
+    private record Chunk(byte[] data, Instant expiresAt) {
+    }
+
+    private final ConcurrentHashMap<ActorId, Versions> records = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Chunk> archive = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final double staleRate;
+    private final SplittableRandom random;
+    // adders, not atomics: concurrent consumers would otherwise all bump the same cache line on every load and commit
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder eventualLoads = new LongAdder();
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder archiveWrites = new LongAdder();
+    private final LongAdder archiveReads = new LongAdder();
+
+    private InMemoryStateStore(Builder b) {
+        this.clock = b.clock;
+        this.staleRate = b.staleRate;
+        this.random = new SplittableRandom(b.seed);
+    }
+
+    /** A store whose eventually consistent reads are always fresh. */
     public static InMemoryStateStore create() {
-        return new InMemoryStateStore();
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
     public Optional<StoredRecord> load(ActorId id) {
         loads.increment();
-        return Optional.ofNullable(records.get(id)).map(InMemoryStateStore::copy);
+        Versions v = records.get(id);
+        return v == null ? Optional.empty() : Optional.of(copy(v.current()));
     }
 
-    /** As {@link StateStore#loadAll}'s default (each id one load), without an {@code Optional} per id. */
     @Override
-    public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids) {
+    public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids, Consistency consistency) {
         Map<ActorId, StoredRecord> found = new LinkedHashMap<>();
         for (ActorId id : ids) {
-            loads.increment();
-            StoredRecord r = records.get(id);
-            if (r != null) {
-                found.put(id, copy(r));
+            if (consistency == Consistency.EVENTUAL) {
+                eventualLoads.increment();
+            } else {
+                loads.increment();
             }
+            Versions v = records.get(id);
+            if (v == null) {
+                continue;
+            }
+            StoredRecord r = v.current();
+            if (consistency == Consistency.EVENTUAL && v.previous() != null && staleRate > 0
+                    && clock.millis() - v.replacedAtMillis() < STALE_WINDOW.toMillis() && stale()) {
+                r = v.previous();
+            }
+            found.put(id, copy(r));
         }
         return found;
+    }
+
+    private synchronized boolean stale() {
+        return random.nextDouble() < staleRate;
     }
 
     @Override
@@ -64,12 +112,35 @@ public final class InMemoryStateStore implements StateStore {
         StoredRecord stored = copy(next);
         commits.increment();
         records.compute(id, (k, current) -> {
-            long currentVersion = current == null ? 0 : current.version();
+            long currentVersion = current == null ? 0 : current.current().version();
             if (currentVersion != expectedVersion) {
                 throw new VersionConflictException(id, expectedVersion);
             }
-            return stored;
+            return new Versions(stored, current == null ? null : current.current(), clock.millis());
         });
+    }
+
+    @Override
+    public void putArchive(ActorId id, String chunkId, byte[] data, Instant expiresAt) {
+        StateStore.checkArchive(chunkId, data);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        archiveWrites.increment();
+        archive.put(id.groupId() + " " + chunkId, new Chunk(data.clone(), expiresAt));
+    }
+
+    @Override
+    public Optional<byte[]> loadArchive(ActorId id, String chunkId) {
+        archiveReads.increment();
+        Chunk c = archive.get(id.groupId() + " " + chunkId);
+        return c == null ? Optional.empty() : Optional.of(c.data().clone());
+    }
+
+    /** Deletes the archive chunks expired by now, as DynamoDB's TTL eventually does. Returns how many. */
+    public int deleteExpiredArchive() {
+        Instant now = clock.instant();
+        int before = archive.size();
+        archive.values().removeIf(c -> !c.expiresAt().isAfter(now));
+        return before - archive.size();
     }
 
     /** Every actor that has a record, in no particular order. */
@@ -77,9 +148,14 @@ public final class InMemoryStateStore implements StateStore {
         return List.copyOf(records.keySet());
     }
 
-    /** Load calls so far (each id of a loadAll counts once). */
+    /** Strongly consistent load calls so far (each id of a loadAll counts once). */
     public long loadCount() {
         return loads.sum();
+    }
+
+    /** Eventually consistent loads so far (each id counts once). */
+    public long eventualLoadCount() {
+        return eventualLoads.sum();
     }
 
     /** Commit calls so far, including those that conflicted. */
@@ -87,7 +163,55 @@ public final class InMemoryStateStore implements StateStore {
         return commits.sum();
     }
 
+    /** Archive chunks written so far. */
+    public long archiveWriteCount() {
+        return archiveWrites.sum();
+    }
+
+    /** Archive chunk reads so far. */
+    public long archiveReadCount() {
+        return archiveReads.sum();
+    }
+
+    /** Archive chunks kept now. */
+    public int archiveSize() {
+        return archive.size();
+    }
+
     private static StoredRecord copy(StoredRecord r) {
         return new StoredRecord(r.version(), r.state().clone(), r.control().clone());
+    }
+
+    /** Builds an {@link InMemoryStateStore}; not thread-safe. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private double staleRate;
+        private long seed = 1;
+
+        private Builder() {
+        }
+
+        /** The time source for the stale-read window and archive expiry (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Makes an eventually consistent read return the replaced record, with probability {@code rate}, within
+         * {@link #STALE_WINDOW} of a commit; draws from a random source seeded with {@code seed}.
+         */
+        public Builder staleReads(double rate, long seed) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new ConfigurationException("stale read rate must be 0 to 1, was " + rate);
+            }
+            this.staleRate = rate;
+            this.seed = seed;
+            return this;
+        }
+
+        public InMemoryStateStore build() {
+            return new InMemoryStateStore(this);
+        }
     }
 }

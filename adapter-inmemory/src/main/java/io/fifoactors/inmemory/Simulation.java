@@ -3,15 +3,22 @@ package io.fifoactors.inmemory;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.TransientFailureException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.RedrivePolicy;
+import io.fifoactors.core.port.ScheduledMessage;
+import io.fifoactors.core.port.Scheduler;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.core.runtime.ActorSystem;
+import io.fifoactors.core.runtime.ConsumerLoop;
+import io.fifoactors.core.runtime.MessageKeys;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.core.runtime.RuntimeEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,31 +26,34 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A deterministic simulation of an actor system deployed on SQS FIFO + DynamoDB + Lambda: N concurrent consumers
- * ("Lambda invocations") share one {@link InMemoryMailbox} and one {@link InMemoryStateStore} on a
- * {@link VirtualClock}. Each consumer is a real thread running the real runtime, but only one runs at a time: at
- * every port call it hands control back. Time is discrete-event: every call takes a random latency, the consumer whose
- * next call comes first runs next (ties broken by the seed), and a stalled consumer only delays itself, as a slow
- * Lambda invocation would. A random source seeded by {@code seed} draws latencies, ties and faults (from the
- * {@link FaultPlan}). The same seed gives the same interleaving, the same faults and the same
- * result; {@link RunResult#traceHash()} fingerprints the whole run.
+ * ("Lambda invocations") share one {@link InMemoryMailbox} (with its timer scheduler) and one
+ * {@link InMemoryStateStore} on a {@link VirtualClock}. Each consumer is a real thread running the real runtime and
+ * the real consumer loop ({@link ConsumerLoop}), but only one runs at a time: at every port call it hands control
+ * back. Time is discrete-event: every call takes a random latency, the consumer whose next call comes first runs next
+ * (ties broken by the seed), a backoff or a stall only delays the consumer concerned, and when every consumer is idle
+ * the clock jumps to the next message becoming visible or the next timer falling due. A random source seeded by
+ * {@code seed} draws latencies, ties and faults (from the {@link FaultPlan}). The same seed gives the same
+ * interleaving, the same faults and the same result; {@link RunResult#traceHash()} fingerprints the whole run.
  *
  * <pre>{@code
  * try (Simulation sim = Simulation.builder()
  *         .configure(b -> b.register(Ledger.ACCOUNT))
  *         .consumers(8).seed(42).faults(FaultPlan.uniform(0.02))
  *         .build()) {
- *     sim.system().send(ActorId.of("account", "a1"), new Deposit(100), "dep-1");
- *     RunResult r = sim.run();          // until every message is settled
+ *     sim.system().tell(Ledger.ACCOUNT.ref("a1"), new Deposit(100), "dep-1");
+ *     RunResult r = sim.run();          // until every message is settled and every timer has fired
  * }
  * }</pre>
  *
@@ -55,12 +65,11 @@ public final class Simulation implements AutoCloseable {
     private final Duration visibilityTimeout;
     private final Duration retryDelay;
     private final int maxAttempts;
-    private final int redriveMaxReceiveCount;
-    private final boolean runtimeRedrive;
     private final FaultPlan faults;
     private final Consumer<ActorSystem.Builder> configure;
     private final OutcomeListener userListener;
     private final long maxSteps;
+    private final MessageKeys keys;
 
     private final VirtualClock clock;
     private final Instant startTime;
@@ -72,6 +81,13 @@ public final class Simulation implements AutoCloseable {
     private final ActorSystem system;
     private final ArrayDeque<String> recentTrace = new ArrayDeque<>();
     private final Map<Outcome.Kind, Long> outcomes = new EnumMap<>(Outcome.Kind.class);
+    private final Map<RuntimeEvent.Kind, Long> events = new EnumMap<>(RuntimeEvent.Kind.class);
+
+    private enum Port { STORE, MAILBOX, SCHEDULER }
+
+    private final Map<Port, Long> outageUntil = new EnumMap<>(Port.class);
+    private final Set<String> movedBack = new HashSet<>();
+    private long nextOperatorRedrive;
 
     private long mailboxVersion;
     private long traceHash = 1;
@@ -79,6 +95,8 @@ public final class Simulation implements AutoCloseable {
     private long crashes;
     private long transients;
     private long stalls;
+    private long outages;
+    private long operatorMoves;
     private long batches;
     private long deliveries;
     private int holding;
@@ -94,19 +112,21 @@ public final class Simulation implements AutoCloseable {
         this.visibilityTimeout = b.visibilityTimeout;
         this.retryDelay = b.retryDelay;
         this.maxAttempts = b.maxAttempts;
-        this.redriveMaxReceiveCount = b.redriveMaxReceiveCount > 0 ? b.redriveMaxReceiveCount : 3 * b.maxAttempts;
         this.faults = b.faults;
         this.configure = b.configure;
         this.userListener = b.listener;
         this.maxSteps = b.maxSteps;
         this.clock = VirtualClock.at(b.start);
         this.startTime = b.start;
-        this.runtimeRedrive = b.runtimeRedrive;
+        this.keys = MessageKeys.forSimulation(seed);
         InMemoryMailbox.Builder mb = InMemoryMailbox.builder().clock(clock);
-        this.mailbox = (runtimeRedrive ? mb.noRedrive() : mb.maxReceiveCount(redriveMaxReceiveCount)).build();
-        this.store = InMemoryStateStore.create();
+        this.mailbox = (b.queueRedrive == 0 ? mb.noRedrive() : mb.maxReceiveCount(b.queueRedrive)).build();
+        this.store = InMemoryStateStore.builder().clock(clock).staleReads(faults.staleReadRate(), seed ^ 0x5DEECE66DL)
+                .build();
         this.random = new SplittableRandom(seed);
-        this.system = newSystem(store, mailbox);
+        this.nextOperatorRedrive = faults.operatorRedrive().map(d -> b.start.plus(d).toEpochMilli())
+                .orElse(Long.MAX_VALUE);
+        this.system = newSystem(store, mailbox, mailbox.scheduler(), new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
         for (int i = 0; i < b.consumers; i++) {
             consumers.add(new SimConsumer(i));
         }
@@ -137,31 +157,39 @@ public final class Simulation implements AutoCloseable {
         return seed;
     }
 
+    /** The keys the simulation's runtimes share (derived from the seed). */
+    public MessageKeys keys() {
+        return keys;
+    }
+
     /** The virtual time the simulation started at. */
     public Instant startTime() {
         return startTime;
     }
 
-    private ActorSystem newSystem(StateStore s, Mailbox m) {
+    private ActorSystem newSystem(StateStore s, Mailbox m, Scheduler sch, SplittableRandom nonces) {
         ActorSystem.Builder b = ActorSystem.builder();
         configure.accept(b);
-        b.stateStore(s).mailbox(m).clock(clock).maxAttempts(maxAttempts).listener(this::countOutcome);
-        if (runtimeRedrive) {
-            b.runtimeRedrive(redriveMaxReceiveCount);
-        } else {
-            b.redriveMaxReceiveCount(redriveMaxReceiveCount);
-        }
+        b.stateStore(s).mailbox(m).scheduler(sch).clock(clock).maxAttempts(maxAttempts).messageKeys(keys)
+                .inlineGroups().nonces(nonces::nextLong).listener(new OutcomeListener() {
+                    @Override
+                    public void onOutcome(Outcome o) {
+                        outcomes.merge(o.kind(), 1L, Long::sum);
+                        userListener.onOutcome(o);
+                    }
+
+                    @Override
+                    public void onEvent(RuntimeEvent e) {
+                        events.merge(e.kind(), 1L, Long::sum);
+                        userListener.onEvent(e);
+                    }
+                });
         return b.build();
     }
 
-    private void countOutcome(Outcome o) {
-        outcomes.merge(o.kind(), 1L, Long::sum);
-        userListener.onOutcome(o);
-    }
-
     /**
-     * Runs the consumers until every message is settled (the mailbox is empty) and returns what happened. Can be
-     * called again after producing more messages.
+     * Runs the consumers until every message is settled (the mailbox is empty, no consumer holds anything back and
+     * no timer is pending) and returns what happened. Can be called again after producing more messages.
      */
     public RunResult run() {
         if (closed) {
@@ -207,10 +235,24 @@ public final class Simulation implements AutoCloseable {
                     chosen = c;
                 }
             }
+            if (best != Long.MAX_VALUE && best >= nextOperatorRedrive) {
+                clock.advanceTo(Instant.ofEpochMilli(nextOperatorRedrive));
+                operatorRedrive();
+                continue;
+            }
             if (chosen == null) {
-                if (mailbox.size() == 0) {
+                if (mailbox.size() == 0 && mailbox.scheduledCount() == 0) {
                     settled = true;
                     return null;
+                }
+                if (nextOperatorRedrive != Long.MAX_VALUE && mailbox.size() == 0) {
+                    // only timers pending: let the operator act first if due earlier, as time passes
+                    Instant next = mailbox.nextVisibleAt();
+                    if (next != null && next.toEpochMilli() >= nextOperatorRedrive) {
+                        clock.advanceTo(Instant.ofEpochMilli(nextOperatorRedrive));
+                        operatorRedrive();
+                        continue;
+                    }
                 }
                 for (SimConsumer c : consumers) {
                     c.idle = false; // nothing will wake them, yet messages remain: poll again now
@@ -223,9 +265,21 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
+    /** The operator moves every dead letter back that was not moved before, then waits for the next round. */
+    private void operatorRedrive() {
+        List<DeadLetter> moved = mailbox.moveBack(d -> movedBack.add(d.groupId() + " " + d.messageId()));
+        operatorMoves += moved.size();
+        if (!moved.isEmpty()) {
+            mailboxVersion++;
+        }
+        nextOperatorRedrive = clock.millis() + faults.operatorRedrive().orElseThrow().toMillis();
+        trace(null, "operator-redrive", moved.size() + " letters", "NONE");
+    }
+
     private RunResult result(boolean settled) {
-        return new RunResult(seed, settled, steps, batches, deliveries, crashes, transients, stalls, maxHolding,
-                Map.copyOf(outcomes), traceHash, clock.instant(), List.copyOf(recentTrace));
+        return new RunResult(seed, settled, steps, batches, deliveries, crashes, transients, stalls, outages,
+                operatorMoves, maxHolding, Map.copyOf(outcomes), Map.copyOf(events), traceHash, clock.instant(),
+                List.copyOf(recentTrace));
     }
 
     /** Stops the consumer threads. */
@@ -245,10 +299,10 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    private enum Fault { NONE, CRASH_BEFORE, CRASH_AFTER, TRANSIENT_BEFORE, TRANSIENT_AFTER }
+    private enum Fault { NONE, CRASH_BEFORE, CRASH_AFTER, TRANSIENT_BEFORE, TRANSIENT_AFTER, OUTAGE }
 
     /** Called by a consumer thread at every port call: gives up the turn, then draws latency and a fault. */
-    private Fault step(SimConsumer c, String op, String target, boolean storeCall) {
+    private Fault step(SimConsumer c, String op, String target, Port port) {
         if (!c.stopping) {
             SimConsumer next = pickNext();
             if (next != c) {
@@ -258,21 +312,39 @@ public final class Simulation implements AutoCloseable {
         if (c.stopping) {
             throw new SimulatedCrash("at shutdown");
         }
+        boolean storeCall = port == Port.STORE;
         long min = (storeCall ? faults.minStoreLatency() : faults.minLatency()).toMillis();
         long max = (storeCall ? faults.maxStoreLatency() : faults.maxLatency()).toMillis();
+        long now = clock.millis();
         // the call happens now; the consumer's next call comes after this one's latency
-        c.readyAt = clock.millis() + (max > min ? min + random.nextLong(max - min + 1) : min);
+        c.readyAt = now + (max > min ? min + random.nextLong(max - min + 1) : min);
+        if (faults.outageRate() > 0 && random.nextDouble() < faults.outageRate()) {
+            Port down = Port.values()[random.nextInt(Port.values().length)];
+            if (outageUntil.getOrDefault(down, 0L) <= now) {
+                long span = faults.outageMax().toMillis() - faults.outageMin().toMillis();
+                long length = faults.outageMin().toMillis() + (span > 0 ? random.nextLong(span + 1) : 0);
+                outageUntil.put(down, now + length);
+                outages++;
+                trace(c, "outage", down + " for " + length + " ms", "NONE");
+            }
+        }
+        if (outageUntil.getOrDefault(port, 0L) > now) {
+            trace(c, op, target, "OUTAGE");
+            return Fault.OUTAGE;
+        }
         Fault fault = Fault.NONE;
         if (!faults.isNone()) {
             double r = random.nextDouble();
             boolean after = random.nextBoolean();
+            double transientRate = faults.transientRate() + (op.equals("dead-letter") ? faults.deadLetterFailureRate()
+                    : 0);
             if (r < faults.crashRate()) {
                 fault = after ? Fault.CRASH_AFTER : Fault.CRASH_BEFORE;
                 crashes++;
-            } else if (r < faults.crashRate() + faults.transientRate()) {
+            } else if (r < faults.crashRate() + transientRate) {
                 fault = after ? Fault.TRANSIENT_AFTER : Fault.TRANSIENT_BEFORE;
                 transients++;
-            } else if (r < faults.crashRate() + faults.transientRate() + faults.stallRate()) {
+            } else if (r < faults.crashRate() + transientRate + faults.stallRate()) {
                 c.readyAt += faults.stall().toMillis();
                 stalls++;
                 trace(c, op, target, "STALL");
@@ -284,7 +356,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void trace(SimConsumer c, String op, String target, String fault) {
-        String line = clock.millis() + " c" + c.index + " " + op + " " + target + " " + fault;
+        String line = clock.millis() + (c == null ? " driver " : " c" + c.index + " ") + op + " " + target + " "
+                + fault;
         traceHash = traceHash * 1_000_003L + line.hashCode();
         if (recentTrace.size() >= 40) {
             recentTrace.removeFirst();
@@ -292,8 +365,11 @@ public final class Simulation implements AutoCloseable {
         recentTrace.addLast(line);
     }
 
-    private <T> T call(SimConsumer c, String op, String target, boolean mutates, Supplier<T> action) {
-        Fault f = step(c, op, target, op.startsWith("load") || op.equals("commit"));
+    private <T> T call(SimConsumer c, String op, String target, Port port, boolean mutates, Supplier<T> action) {
+        Fault f = step(c, op, target, port);
+        if (f == Fault.OUTAGE) {
+            throw new TransientFailureException("simulated outage of the " + port.name().toLowerCase() + " at " + op);
+        }
         if (f == Fault.CRASH_BEFORE) {
             throw new SimulatedCrash("before " + op);
         }
@@ -313,7 +389,7 @@ public final class Simulation implements AutoCloseable {
         return result;
     }
 
-    /** One simulated consumer: a receive loop running the runtime over fault-injecting ports. */
+    /** One simulated consumer: the production consumer loop over fault-injecting ports. */
     private final class SimConsumer implements Runnable {
         final int index;
         final Baton.Seat seat = new Baton.Seat();
@@ -336,33 +412,48 @@ public final class Simulation implements AutoCloseable {
             return Math.max(readyAt, now);
         }
 
+        private ConsumerLoop newLoop() {
+            ActorSystem runtime = newSystem(new FaultyStore(this), new FaultyMailbox(this), new FaultyScheduler(this),
+                    new SplittableRandom(random.nextLong()));
+            return ConsumerLoop.builder().system(runtime).maxMessages(batchSize).visibilityTimeout(visibilityTimeout)
+                    .waitTime(Duration.ZERO).retryDelay(retryDelay).clock(clock).random(random::nextDouble)
+                    .pause(d -> {
+                        readyAt = Math.max(readyAt, clock.millis() + d.toMillis());
+                        return !stopping;
+                    })
+                    .events(new ConsumerLoop.Events() {
+                        @Override
+                        public void processing(List<Delivery> batch) {
+                            batches++;
+                            deliveries += batch.size();
+                        }
+                    })
+                    .build();
+        }
+
         @Override
         public void run() {
             baton.awaitTurn(seat);
-            ActorSystem runtime = newSystem(new FaultyStore(this), new FaultyMailbox(this));
+            ConsumerLoop loop = newLoop();
             try {
                 while (!stopping) {
-                    boolean holds = false;
+                    boolean holds = !loop.held().isEmpty();
                     try {
-                        List<Delivery> batch = new FaultyMailbox(this).receiveForConsumer();
-                        if (batch.isEmpty()) {
+                        if (holds) {
+                            holding++;
+                            maxHolding = Math.max(maxHolding, holding);
+                        }
+                        ConsumerLoop.Step s = loop.step();
+                        if (s == ConsumerLoop.Step.EMPTY) {
                             idle = true;
                             idleVersion = mailboxVersion;
                             Instant next = mailbox.nextVisibleAt();
                             idleUntilMillis = next == null ? Long.MAX_VALUE : next.toEpochMilli();
-                            continue;
+                        } else {
+                            idle = false;
                         }
-                        idle = false;
-                        holds = true;
-                        holding++;
-                        maxHolding = Math.max(maxHolding, holding);
-                        batches++;
-                        deliveries += batch.size();
-                        runtime.processAndSettle(batch, retryDelay);
                     } catch (SimulatedCrash crash) {
-                        runtime = newSystem(new FaultyStore(this), new FaultyMailbox(this));
-                    } catch (TransientFailureException e) {
-                        // a failed receive; try again on the next turn
+                        loop = newLoop(); // a fresh consumer with nothing in memory
                     } finally {
                         if (holds) {
                             holding--;
@@ -383,13 +474,9 @@ public final class Simulation implements AutoCloseable {
             this.c = c;
         }
 
-        List<Delivery> receiveForConsumer() {
-            return receive(batchSize, visibilityTimeout, Duration.ZERO);
-        }
-
         @Override
         public void send(List<OutgoingMessage> messages) {
-            call(c, "send", messages.size() + " msgs", true, () -> {
+            call(c, "send", messages.size() + " msgs", Port.MAILBOX, true, () -> {
                 mailbox.send(messages);
                 return null;
             });
@@ -397,26 +484,56 @@ public final class Simulation implements AutoCloseable {
 
         @Override
         public List<Delivery> receive(int maxMessages, Duration visibility, Duration waitTime) {
-            return call(c, "receive", "", false, () -> mailbox.receive(maxMessages, visibility, Duration.ZERO));
+            return call(c, "receive", "", Port.MAILBOX, false,
+                    () -> mailbox.receive(maxMessages, visibility, Duration.ZERO));
         }
 
         @Override
         public List<Delivery> acknowledge(List<Delivery> ds) {
-            return call(c, "ack", ds.size() + " msgs", true, () -> mailbox.acknowledge(ds));
+            return call(c, "ack", ds.size() + " msgs", Port.MAILBOX, true, () -> mailbox.acknowledge(ds));
         }
 
         @Override
-        public void release(List<Delivery> ds, Duration delay) {
-            call(c, "release", ds.size() + " msgs", true, () -> {
-                mailbox.release(ds, delay);
+        public void retryAfter(List<Delivery> ds, Duration delay) {
+            call(c, "retry", ds.size() + " msgs", Port.MAILBOX, true, () -> {
+                mailbox.retryAfter(ds, delay);
+                return null;
+            });
+        }
+
+        @Override
+        public void extendVisibility(List<Delivery> ds, Duration visibility) {
+            call(c, "extend", ds.size() + " msgs", Port.MAILBOX, true, () -> {
+                mailbox.extendVisibility(ds, visibility);
                 return null;
             });
         }
 
         @Override
         public void deadLetter(DeadLetter letter) {
-            call(c, "dead-letter", letter.groupId(), true, () -> {
+            call(c, "dead-letter", letter.groupId(), Port.MAILBOX, true, () -> {
                 mailbox.deadLetter(letter);
+                return null;
+            });
+        }
+
+        @Override
+        public RedrivePolicy redrivePolicy() {
+            return mailbox.redrivePolicy(); // read once when a system is built; not a call to fail
+        }
+    }
+
+    private final class FaultyScheduler implements Scheduler {
+        private final SimConsumer c;
+
+        FaultyScheduler(SimConsumer c) {
+            this.c = c;
+        }
+
+        @Override
+        public void schedule(List<ScheduledMessage> messages) {
+            call(c, "schedule", messages.size() + " timers", Port.SCHEDULER, true, () -> {
+                mailbox.scheduler().schedule(messages);
                 return null;
             });
         }
@@ -431,33 +548,53 @@ public final class Simulation implements AutoCloseable {
 
         @Override
         public Optional<StoredRecord> load(ActorId id) {
-            return call(c, "load", id.groupId(), false, () -> store.load(id));
+            return call(c, "load", id.groupId(), Port.STORE, false, () -> store.load(id));
         }
 
         @Override
-        public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids) {
-            return call(c, "load-all", ids.size() + " ids", false, () -> store.loadAll(ids));
+        public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids, Consistency consistency) {
+            return call(c, "load-all", ids.size() + " ids " + consistency, Port.STORE, false,
+                    () -> store.loadAll(ids, consistency));
         }
 
         @Override
         public void commit(ActorId id, long expectedVersion, StoredRecord next) {
-            call(c, "commit", id.groupId() + "@" + expectedVersion, false, () -> {
+            call(c, "commit", id.groupId() + "@" + expectedVersion, Port.STORE, false, () -> {
                 store.commit(id, expectedVersion, next);
                 return null;
             });
         }
+
+        @Override
+        public void putArchive(ActorId id, String chunkId, byte[] data, Instant expiresAt) {
+            call(c, "put-archive", id.groupId(), Port.STORE, false, () -> {
+                store.putArchive(id, chunkId, data, expiresAt);
+                return null;
+            });
+        }
+
+        @Override
+        public Optional<byte[]> loadArchive(ActorId id, String chunkId) {
+            return call(c, "load-archive", id.groupId(), Port.STORE, false, () -> store.loadArchive(id, chunkId));
+        }
     }
 
     /**
-     * What a {@link #run()} did. {@code settled}: every message left the mailbox (false if the step limit stopped
-     * it). {@code maxConcurrentConsumers}: the most consumers that held a batch at the same time.
+     * What a {@link #run()} did. {@code settled}: every message left the mailbox and no timer is pending (false if
+     * the step limit stopped it). {@code maxHoldingConsumers}: the most consumers holding deliveries back through a
+     * port failure at the same time.
      */
     public record RunResult(long seed, boolean settled, long steps, long batches, long deliveries, long crashes,
-                            long transientFaults, long stalls, int maxConcurrentConsumers,
-                            Map<Outcome.Kind, Long> outcomes, long traceHash, Instant endTime,
+                            long transientFaults, long stalls, long outages, long operatorMoves,
+                            int maxHoldingConsumers, Map<Outcome.Kind, Long> outcomes,
+                            Map<RuntimeEvent.Kind, Long> events, long traceHash, Instant endTime,
                             List<String> recentTrace) {
         public long outcome(Outcome.Kind kind) {
             return outcomes.getOrDefault(kind, 0L);
+        }
+
+        public long event(RuntimeEvent.Kind kind) {
+            return events.getOrDefault(kind, 0L);
         }
 
         /** How to get this exact run again. */
@@ -474,8 +611,7 @@ public final class Simulation implements AutoCloseable {
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private Duration retryDelay = Duration.ofSeconds(1);
         private int maxAttempts = 5;
-        private int redriveMaxReceiveCount;
-        private boolean runtimeRedrive;
+        private int queueRedrive;
         private FaultPlan faults = FaultPlan.none();
         private Consumer<ActorSystem.Builder> configure;
         private OutcomeListener listener = OutcomeListener.NONE;
@@ -492,17 +628,13 @@ public final class Simulation implements AutoCloseable {
 
         /** Concurrent consumers (simulated Lambda invocations), 1 to 1,000. */
         public Builder consumers(int n) {
-            ConfigurationException.requireBetween("consumers", n, 1, 1000);
-            this.consumers = n;
+            this.consumers = ConfigurationException.requireBetween("consumers", n, 1, 1000);
             return this;
         }
 
         /** Messages per receive, 1 to 10. */
         public Builder batchSize(int n) {
-            if (n < 1 || n > Mailbox.MAX_BATCH) {
-                throw new ConfigurationException("batchSize must be 1 to 10, was " + n);
-            }
-            this.batchSize = n;
+            this.batchSize = ConfigurationException.requireBetween("batchSize", n, 1, Mailbox.MAX_BATCH);
             return this;
         }
 
@@ -511,7 +643,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
-        /** How long a failed message stays invisible before its retry. */
+        /** How long a message whose handler failed stays invisible before its retry. */
         public Builder retryDelay(Duration d) {
             this.retryDelay = Objects.requireNonNull(d);
             return this;
@@ -519,24 +651,16 @@ public final class Simulation implements AutoCloseable {
 
         /** Handler attempts before the runtime gives a message up (see {@code ActorSystem.Builder.maxAttempts}). */
         public Builder maxAttempts(int n) {
-            ConfigurationException.requireBetween("maxAttempts", n, 1, 300);
-            this.maxAttempts = n;
-            return this;
-        }
-
-        /** The queue's redrive maxReceiveCount; default three times {@link #maxAttempts}. */
-        public Builder redriveMaxReceiveCount(int n) {
-            ConfigurationException.requireBetween("redriveMaxReceiveCount", n, 1, 1000);
-            this.redriveMaxReceiveCount = n;
+            this.maxAttempts = ConfigurationException.requireBetween("maxAttempts", n, 1, 100);
             return this;
         }
 
         /**
-         * {@code true}: the queue has no redrive policy and the runtime redrives at {@link #redriveMaxReceiveCount}
-         * instead ({@code ActorSystem.Builder.runtimeRedrive}); default {@code false}.
+         * Gives the queue a redrive policy: it moves a message to the dead-letter queue after {@code maxReceiveCount}
+         * receives. Default: none, the runtime dead-letters (the recommended setting).
          */
-        public Builder runtimeRedrive(boolean on) {
-            this.runtimeRedrive = on;
+        public Builder queueRedrive(int maxReceiveCount) {
+            this.queueRedrive = ConfigurationException.requireBetween("queueRedrive", maxReceiveCount, 1, 1000);
             return this;
         }
 
@@ -545,13 +669,16 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
-        /** Registers the actor types and any runtime settings; store, mailbox, clock and listener are set here. */
+        /**
+         * Registers the actor types and any runtime settings; store, mailbox, scheduler, clock, keys and listener
+         * are set here.
+         */
         public Builder configure(Consumer<ActorSystem.Builder> configure) {
             this.configure = Objects.requireNonNull(configure);
             return this;
         }
 
-        /** Receives every outcome of every consumer (on the simulation's threads, one at a time). */
+        /** Receives every outcome and event of every consumer (on the simulation's threads, one at a time). */
         public Builder listener(OutcomeListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;

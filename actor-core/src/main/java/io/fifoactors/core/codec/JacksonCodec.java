@@ -6,7 +6,18 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
+import io.fifoactors.core.FifoActorsException;
 import io.fifoactors.core.MessageDecodingException;
 import io.fifoactors.core.MessageEncodingException;
 
@@ -41,11 +52,43 @@ public final class JacksonCodec implements Codec {
     public static JacksonCodec create() {
         return new JacksonCodec(JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build());
+    }
+
+    /**
+     * The Jackson module for this library's value types: an {@link ActorRef} (a reply address inside a message) is
+     * written as its actor's group id. Register it on a mapper given to {@link #using}.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public static Module module() {
+        SimpleModule m = new SimpleModule("fifo-actors");
+        m.addSerializer(ActorRef.class, new JsonSerializer<ActorRef>() {
+            @Override
+            public void serialize(ActorRef ref, JsonGenerator gen, SerializerProvider sp) throws java.io.IOException {
+                gen.writeString(ref.id().groupId());
+            }
+        });
+        m.addDeserializer(ActorRef.class, new JsonDeserializer<ActorRef>() {
+            @Override
+            public ActorRef deserialize(JsonParser p, DeserializationContext ctx) throws java.io.IOException {
+                String group = p.getValueAsString();
+                if (group == null) {
+                    return (ActorRef) ctx.handleUnexpectedToken(ActorRef.class, p);
+                }
+                try {
+                    return ActorRef.unchecked(ActorId.fromGroupId(group));
+                } catch (FifoActorsException e) {
+                    throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
+                            "not an actor group id", group, ActorRef.class);
+                }
+            }
+        });
+        return m;
     }
 
     /** A codec over a mapper configured by the caller (who must not enable default typing). */

@@ -1,23 +1,27 @@
 package io.fifoactors.core.port;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * An actor mailbox with SQS FIFO semantics; one group per actor. The full contract is in docs/semantics.md and is
- * checked for every adapter by the shared contract suite. In short:
+ * An actor mailbox with SQS FIFO semantics, as AWS documents them; one group per actor. The full contract is in
+ * docs/semantics.md and is checked for every adapter by the shared contract suite. In short:
  * <ul>
  *   <li>{@link #send}: messages of one group are enqueued in list order, and if one fails no later message of that
- *       group from the same call is enqueued ahead of it. A message whose id was already enqueued within the
- *       deduplication window (5 minutes) is accepted and dropped, also after the first one was deleted.</li>
+ *       group from the same call is enqueued ahead of it. A message whose id was already enqueued to the same group
+ *       within the deduplication window (5 minutes) is accepted and dropped, also after the first one was
+ *       deleted (deduplication is per message group).</li>
  *   <li>{@link #receive}: at most 10 messages, possibly from several groups, each group's in order. A group with a
  *       message in flight (received, neither acknowledged nor visible again) delivers nothing else. A received
  *       message is invisible for the visibility timeout and then redelivered, before any later message of its
  *       group, with a higher receive count.</li>
- *   <li>{@link #acknowledge} deletes; {@link #release} makes messages visible again after a delay;
- *       {@link #deadLetter} puts a copy on the dead-letter queue with its reason (the caller then acknowledges the
- *       original). Independently, a message received more often than the queue's maxReceiveCount is moved to the
- *       dead-letter queue by the mailbox itself.</li>
+ *   <li>{@link #acknowledge} deletes, unless the receipt is stale or has expired (then the message comes back);
+ *       {@link #retryAfter} makes messages visible again after a delay; {@link #extendVisibility} keeps messages
+ *       in flight longer; {@link #deadLetter} puts a copy on the dead-letter queue with its reason (the caller then
+ *       acknowledges the original). A message is moved to the dead-letter queue by the mailbox itself only if its
+ *       {@link #redrivePolicy()} says so.</li>
  * </ul>
  *
  * <pre>{@code
@@ -35,24 +39,28 @@ public interface Mailbox {
     int MAX_BATCH = 10;
 
     /**
-     * The largest message every mailbox accepts, as {@link #sizeOf} counts it: SQS's 256 KiB less 2 KiB that an
-     * adapter may add on the wire (its own attributes). A message within this limit and with a UTF-8 text body fits
-     * every adapter; a binary body may be refused by an adapter that must encode it (SQS: Base64).
+     * The largest message every mailbox accepts from {@link #send}, as {@link #sizeOf} counts it: SQS's default
+     * 256 KiB less 2 KiB that an adapter may add on the wire (its own attributes). Whether a body fits also depends
+     * on how the adapter must encode it (SQS: text as UTF-8, other bytes as Base64); an adapter refuses what it
+     * cannot send with {@code MessageTooLargeException} before anything of the call is enqueued.
      */
     long MAX_MESSAGE_BYTES = 262_144 - 2_048;
 
     /** The most attributes a message may carry (SQS allows 10; adapters keep 3 for themselves). */
     int MAX_ATTRIBUTES = 7;
 
+    /** The longest retry delay or visibility timeout (SQS: 12 hours). */
+    Duration MAX_VISIBILITY = Duration.ofHours(12);
+
     /**
      * A message's size as SQS counts it: the body plus, per attribute, the UTF-8 bytes of its name, its data type
-     * ("String") and its value. Every adapter refuses messages over {@link #MAX_MESSAGE_BYTES} by this measure.
+     * ("String") and its value.
      */
     static long sizeOf(OutgoingMessage m) {
         long size = m.body().length;
-        for (java.util.Map.Entry<String, String> a : m.attributes().entrySet()) {
-            size += a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "String".length()
-                    + a.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        for (Map.Entry<String, String> a : m.attributes().entrySet()) {
+            size += a.getKey().getBytes(StandardCharsets.UTF_8).length + "String".length()
+                    + a.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         return size;
     }
@@ -62,19 +70,38 @@ public interface Mailbox {
 
     /**
      * Receives up to {@code maxMessages} (1 to 10) messages, waiting up to {@code waitTime} for the first one.
-     * Returns an empty list when none is visible.
+     * Returns an empty list when none is visible. Visibility is counted in whole seconds, as SQS does (a fraction is
+     * rounded up); it must be 0 to 12 hours.
      */
     List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime);
 
     /**
-     * Deletes the delivered messages. Returns the ones that could not be deleted because their receipt is no longer
-     * valid (another receive took the message over); those are not errors for an idempotent consumer.
+     * Deletes the delivered messages. Returns the ones that were not deleted because their receipt is no longer
+     * valid: another receive took the message over, or its visibility timeout expired (SQS FIFO refuses an expired
+     * receipt); those messages come back and are not errors for an idempotent consumer.
      */
     List<Delivery> acknowledge(List<Delivery> deliveries);
 
-    /** Makes the messages visible again after {@code delay} (zero: now). A stale receipt is ignored. */
-    void release(List<Delivery> deliveries, Duration delay);
+    /**
+     * Makes the messages visible again after {@code delay} (zero: now; whole seconds, 0 to 12 hours), for a retry.
+     * A stale or expired receipt is ignored.
+     */
+    void retryAfter(List<Delivery> deliveries, Duration delay);
 
-    /** Puts a copy of the message with its reason on the dead-letter queue. Does not delete the original. */
+    /**
+     * Keeps the messages invisible for {@code visibility} from now (whole seconds, 1 s to 12 hours), for a consumer
+     * still working on them. A stale or expired receipt is ignored: the message may already be with another
+     * consumer, and nothing is changed.
+     */
+    void extendVisibility(List<Delivery> deliveries, Duration visibility);
+
+    /**
+     * Puts a copy of the message with its reason on the dead-letter queue. Does not delete the original. Every
+     * letter made from a received delivery can be sent, whatever its size and attributes (an adapter that cannot
+     * add the reason to the copy sends it beside it). Deduplicated by {@link DeadLetter#deadLetterId()}.
+     */
     void deadLetter(DeadLetter letter);
+
+    /** What the queue does by itself with a message received too often. */
+    RedrivePolicy redrivePolicy();
 }

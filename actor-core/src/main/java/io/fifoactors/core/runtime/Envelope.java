@@ -1,25 +1,35 @@
 package io.fifoactors.core.runtime;
 
 /**
- * The attribute names the runtime puts beside every message body, and the reserved system message types. A message
- * without {@link #TYPE}, or with a type its actor does not register, is dead-lettered at once.
+ * The attribute names the runtime puts beside every message body, and the reserved system message types. A raw
+ * producer sends a domain message with only {@link #TYPE} (the message's wire name); everything else is the
+ * runtime's and is authenticated (see {@link MessageKeys}). A message without {@link #TYPE}, with a type its actor
+ * does not register, or with a reserved attribute that does not authenticate, is dead-lettered at once with the
+ * reason.
  *
  * <pre>{@code
- * Map.of(Envelope.TYPE, "Deposit")     // what a raw producer must send beside the JSON body
+ * Map.of(Envelope.TYPE, "Deposit")     // what a raw producer sends beside the JSON body
  * }</pre>
  */
 public final class Envelope {
-    /** The message's wire type name, from the target actor type's registry. */
+    /** The message's wire type name, from the target actor type's registry, or a system type. */
     public static final String TYPE = "fa-type";
-    /** The sending actor's group id, for actor-to-actor messages. */
-    public static final String SENDER = "fa-sender";
-    /** The sender's outgoing sequence (decimal), for receiver-side deduplication and pairwise order. */
-    public static final String SENDER_SEQ = "fa-sender-seq";
+    /**
+     * Actor-to-actor messages: {@code "<sender group id> <sender sequence> <commit time in epoch ms>"}. The sequence
+     * grows by one per message the sender commits; the commit time tells the receiver how late a re-send is.
+     */
+    public static final String FROM = "fa-from";
+    /** The HMAC tag ({@code keyId:tag}) over group, id, type, {@link #FROM} and body. */
+    public static final String AUTH = "fa-auth";
+    /** Every attribute name with this prefix is the runtime's. */
+    public static final String RESERVED_PREFIX = "fa-";
 
     /** System message: expire due deferrals and retry the stash. */
     public static final String SYSTEM_WAKE = "fa:wake";
-    /** System message: resolve a parked actor; body {@code retry} or {@code skip}. */
+    /** System message: resolve a parked actor; body {@code RETRY} or {@code SKIP}. */
     public static final String SYSTEM_UNPARK = "fa:unpark";
+    /** System message: a timer fires; body {@code "<generation> <key>"}. */
+    public static final String SYSTEM_TIMER = "fa:timer";
 
     private Envelope() {
     }

@@ -1,7 +1,7 @@
 package io.fifoactors.core.runtime;
 
-import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.core.Send;
 import io.fifoactors.core.port.OutgoingMessage;
 
 import java.util.ArrayList;
@@ -12,15 +12,14 @@ import java.util.function.Function;
 
 /**
  * The way into the actor system for a producer with a batch of domain records (transactions, stock movements): it
- * orders the batch by a declared {@link OrderingRule} (stable within a rank), routes each record to its actor,
- * translates it into that actor's message, and sends the lot with the producer's ids as deduplication ids, so a
- * producer that retries a batch within the mailbox's deduplication window enqueues nothing twice.
+ * orders the batch by a declared {@link OrderingRule} (stable within a rank), turns each record into a typed send to
+ * its actor, and sends the lot with the producer's ids as deduplication ids, so a producer that retries a batch
+ * within the mailbox's deduplication window enqueues nothing twice.
  *
  * <pre>{@code
  * Ingress<LedgerTransaction> ingress = Ingress.builder(system, LedgerTransaction.class)
  *         .order(OrderingRule.byClass(List.of(DepositTx.class, TransferTx.class)))
- *         .route(tx -> Ledger.account(tx.account()))
- *         .message(LedgerTransaction::toMessage)
+ *         .send(tx -> Ledger.ACCOUNT.ref(tx.account()).tell(tx.toMessage()))
  *         .messageId(LedgerTransaction::id)
  *         .build();
  * ingress.submit(batch);
@@ -33,15 +32,13 @@ import java.util.function.Function;
 public final class Ingress<C> {
     private final ActorSystem system;
     private final OrderingRule<C> rule;
-    private final Function<C, ActorId> route;
-    private final Function<C, Object> message;
+    private final Function<C, Send> send;
     private final Function<C, String> messageId;
 
     private Ingress(Builder<C> b) {
         this.system = b.system;
         this.rule = b.rule;
-        this.route = b.route;
-        this.message = b.message;
+        this.send = b.send;
         this.messageId = b.messageId;
     }
 
@@ -57,12 +54,12 @@ public final class Ingress<C> {
         return sorted;
     }
 
-    /** Orders, routes, encodes and sends the batch. Encoding errors are thrown before anything is sent. */
+    /** Orders, encodes and sends the batch. Encoding errors are thrown before anything is sent. */
     public void submit(List<C> batch) {
         List<C> ordered = order(batch);
         List<OutgoingMessage> out = new ArrayList<>(ordered.size());
         for (C record : ordered) {
-            out.add(system.encodeExternal(route.apply(record), message.apply(record), messageId.apply(record)));
+            out.add(system.encode(send.apply(record), messageId.apply(record)));
         }
         if (!out.isEmpty()) {
             system.mailbox().send(out);
@@ -73,8 +70,7 @@ public final class Ingress<C> {
     public static final class Builder<C> {
         private final ActorSystem system;
         private OrderingRule<C> rule = OrderingRule.none();
-        private Function<C, ActorId> route;
-        private Function<C, Object> message;
+        private Function<C, Send> send;
         private Function<C, String> messageId;
 
         private Builder(ActorSystem system) {
@@ -86,15 +82,9 @@ public final class Ingress<C> {
             return this;
         }
 
-        /** Which actor a record goes to. */
-        public Builder<C> route(Function<C, ActorId> route) {
-            this.route = Objects.requireNonNull(route, "route");
-            return this;
-        }
-
-        /** The actor message a record becomes (default: the record itself). */
-        public Builder<C> message(Function<C, Object> message) {
-            this.message = Objects.requireNonNull(message, "message");
+        /** What a record becomes: a typed send to its actor, {@code ref.tell(message)}. */
+        public Builder<C> send(Function<C, Send> send) {
+            this.send = Objects.requireNonNull(send, "send");
             return this;
         }
 
@@ -105,14 +95,11 @@ public final class Ingress<C> {
         }
 
         public Ingress<C> build() {
-            if (route == null) {
-                throw new ConfigurationException("Ingress needs route(record -> actorId)");
+            if (send == null) {
+                throw new ConfigurationException("Ingress needs send(record -> ref.tell(message))");
             }
             if (messageId == null) {
                 throw new ConfigurationException("Ingress needs messageId(record -> producer id)");
-            }
-            if (message == null) {
-                message = c -> c;
             }
             return new Ingress<>(this);
         }

@@ -1,0 +1,259 @@
+package io.fifoactors.core.internal;
+
+import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.port.SequenceNumbers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runtime's bookkeeping for one actor, committed atomically with its state (format 2): the commit nonce, the
+ * applied-sequence mark, the outgoing counter and outbox, the recent sender marks and the head of the archive of
+ * older ones, the stash, the parked message and its hold buffer, the timers, the durable attempt count of a failing
+ * message, counters and the most recent rejections. See docs/semantics.md, section 4.
+ *
+ * <p>Mutable: a working copy confined to one group run; {@link #copy()} before changing a shared instance.
+ */
+final class Control {
+    static final int FORMAT = 2;
+
+    /** Random per commit attempt: tells this run's write from another's when a commit's outcome is unknown. */
+    long nonce;
+    String appliedSeq = SequenceNumbers.NONE;
+    long outSeq;
+    long applied;
+    long rejected;
+    long deferred;
+    long deadLettered;
+    long timersFired;
+    /** The message whose handler failed last, the attempts counted so far, and whether one is under way. */
+    String failingSeq = SequenceNumbers.NONE;
+    int failedAttempts;
+    boolean attemptInProgress;
+    Optional<String> failingReason = Optional.empty();
+    final List<OutboxEntry> outbox = new ArrayList<>();
+    /** The latest mark of each sender applied since the last spill to the archive. */
+    final List<Mark> marks = new ArrayList<>();
+    /** The newest archive chunk, if any. */
+    Optional<ArchiveHead> archive = Optional.empty();
+    final List<Stashed> stash = new ArrayList<>();
+    Optional<Stashed> parked = Optional.empty();
+    final List<Stashed> held = new ArrayList<>();
+    long nextTimerGeneration = 1;
+    final List<TimerEntry> timers = new ArrayList<>();
+    final List<Rejection> recentRejections = new ArrayList<>();
+
+    /** Where the archive starts: the newest chunk's id and when its newest mark was applied. */
+    record ArchiveHead(String chunkId, long newestAppliedAtMillis) {
+    }
+
+    Control copy() {
+        Control c = new Control();
+        c.nonce = nonce;
+        c.appliedSeq = appliedSeq;
+        c.outSeq = outSeq;
+        c.applied = applied;
+        c.rejected = rejected;
+        c.deferred = deferred;
+        c.deadLettered = deadLettered;
+        c.timersFired = timersFired;
+        c.failingSeq = failingSeq;
+        c.failedAttempts = failedAttempts;
+        c.attemptInProgress = attemptInProgress;
+        c.failingReason = failingReason;
+        c.outbox.addAll(outbox);
+        c.marks.addAll(marks);
+        c.archive = archive;
+        c.stash.addAll(stash);
+        c.parked = parked;
+        c.held.addAll(held);
+        c.nextTimerGeneration = nextTimerGeneration;
+        c.timers.addAll(timers);
+        c.recentRejections.addAll(recentRejections);
+        return c;
+    }
+
+    // ------------------------------------------------------------------------------------------------ queries
+
+    Optional<Mark> markOf(long senderKey) {
+        for (Mark m : marks) {
+            if (m.senderKey() == senderKey) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Records {@code seq} as the sender's highest applied sequence. */
+    void advanceMark(long senderKey, long seq, long nowMillis) {
+        for (int i = 0; i < marks.size(); i++) {
+            Mark m = marks.get(i);
+            if (m.senderKey() == senderKey) {
+                marks.set(i, new Mark(senderKey, Math.max(seq, m.seq()), nowMillis));
+                return;
+            }
+        }
+        marks.add(new Mark(senderKey, seq, nowMillis));
+    }
+
+    Optional<TimerEntry> timer(String key) {
+        for (TimerEntry t : timers) {
+            if (t.key().equals(key)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The user's timers (not the runtime's own). */
+    int userTimerCount() {
+        int n = 0;
+        for (TimerEntry t : timers) {
+            if (!t.isStashTimer()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean removeTimer(String key) {
+        return timers.removeIf(t -> t.key().equals(key));
+    }
+
+    void recordRejection(Rejection r, int keep) {
+        rejected++;
+        if (keep <= 0) {
+            return;
+        }
+        recentRejections.add(r);
+        while (recentRejections.size() > keep) {
+            recentRejections.remove(0);
+        }
+    }
+
+    boolean isFailing(String seq) {
+        return !failingSeq.isEmpty() && SequenceNumbers.compare(failingSeq, seq) == 0;
+    }
+
+    void clearFailing() {
+        failingSeq = SequenceNumbers.NONE;
+        failedAttempts = 0;
+        attemptInProgress = false;
+        failingReason = Optional.empty();
+    }
+
+    // ------------------------------------------------------------------------------------------------ format 2
+
+    byte[] encode() {
+        BinaryWriter out = new BinaryWriter(256);
+        out.writeByte(FORMAT);
+        out.writeFixedLong(nonce);
+        out.writeSequence(appliedSeq);
+        out.writeVarLong(outSeq);
+        out.writeVarLong(applied);
+        out.writeVarLong(rejected);
+        out.writeVarLong(deferred);
+        out.writeVarLong(deadLettered);
+        out.writeVarLong(timersFired);
+        out.writeSequence(failingSeq);
+        out.writeVarInt(failedAttempts);
+        out.writeBoolean(attemptInProgress);
+        Stashed.writeOptional(out, failingReason);
+        out.writeVarInt(outbox.size());
+        for (OutboxEntry e : outbox) {
+            OutboxEntry.write(out, e);
+        }
+        out.writeVarInt(marks.size());
+        for (Mark m : marks) {
+            m.writeTo(out);
+        }
+        out.writeBoolean(archive.isPresent());
+        archive.ifPresent(h -> {
+            out.writeString(h.chunkId());
+            out.writeVarLong(h.newestAppliedAtMillis());
+        });
+        writeStashed(out, stash);
+        out.writeBoolean(parked.isPresent());
+        parked.ifPresent(p -> p.writeTo(out));
+        writeStashed(out, held);
+        out.writeVarLong(nextTimerGeneration);
+        out.writeVarInt(timers.size());
+        for (TimerEntry t : timers) {
+            t.writeTo(out);
+        }
+        out.writeVarInt(recentRejections.size());
+        for (Rejection r : recentRejections) {
+            r.writeTo(out);
+        }
+        return out.toByteArray();
+    }
+
+    static Control decode(byte[] bytes) {
+        Control c = new Control();
+        if (bytes.length == 0) {
+            return c;
+        }
+        BinaryReader in = new BinaryReader(bytes, "actor record");
+        int format = in.readByte();
+        if (format != FORMAT) {
+            throw new MessageDecodingException("actor record has format " + format + "; this runtime reads format "
+                    + FORMAT);
+        }
+        c.nonce = in.readFixedLong();
+        c.appliedSeq = in.readSequence();
+        c.outSeq = in.readVarLong();
+        c.applied = in.readVarLong();
+        c.rejected = in.readVarLong();
+        c.deferred = in.readVarLong();
+        c.deadLettered = in.readVarLong();
+        c.timersFired = in.readVarLong();
+        c.failingSeq = in.readSequence();
+        c.failedAttempts = in.readVarInt();
+        c.attemptInProgress = in.readBoolean();
+        c.failingReason = Stashed.readOptional(in);
+        int outbox = in.readCount(4);
+        for (int i = 0; i < outbox; i++) {
+            c.outbox.add(OutboxEntry.read(in));
+        }
+        int marks = in.readCount(10);
+        for (int i = 0; i < marks; i++) {
+            c.marks.add(Mark.readFrom(in));
+        }
+        if (in.readBoolean()) {
+            c.archive = Optional.of(new ArchiveHead(in.readString(), in.readVarLong()));
+        }
+        readStashed(in, c.stash);
+        if (in.readBoolean()) {
+            c.parked = Optional.of(Stashed.readFrom(in));
+        }
+        readStashed(in, c.held);
+        c.nextTimerGeneration = in.readVarLong();
+        int timers = in.readCount(5);
+        for (int i = 0; i < timers; i++) {
+            c.timers.add(TimerEntry.readFrom(in));
+        }
+        int rejections = in.readCount(4);
+        for (int i = 0; i < rejections; i++) {
+            c.recentRejections.add(Rejection.readFrom(in));
+        }
+        if (!in.atEnd()) {
+            throw new MessageDecodingException("actor record has trailing bytes");
+        }
+        return c;
+    }
+
+    private static void writeStashed(BinaryWriter out, List<Stashed> list) {
+        out.writeVarInt(list.size());
+        for (Stashed s : list) {
+            s.writeTo(out);
+        }
+    }
+
+    private static void readStashed(BinaryReader in, List<Stashed> into) {
+        int n = in.readCount(8);
+        for (int i = 0; i < n; i++) {
+            into.add(Stashed.readFrom(in));
+        }
+    }
+}

@@ -1,0 +1,735 @@
+package io.fifoactors.core.internal;
+
+import io.fifoactors.core.Action;
+import io.fifoactors.core.ActorContext;
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
+import io.fifoactors.core.ActorType;
+import io.fifoactors.core.Effect;
+import io.fifoactors.core.FifoActorsException;
+import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.MessageMetadata;
+import io.fifoactors.core.PoisonPolicy;
+import io.fifoactors.core.Send;
+import io.fifoactors.core.TimerAction;
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.SequenceNumbers;
+import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
+import io.fifoactors.core.runtime.Envelope;
+import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.Resolution;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The decision: folds one actor's deliveries, in order, into its working copy (state and bookkeeping), calling the
+ * handler for each message, and says where it had to stop. No I/O: it reads and changes only the working copy, the
+ * archived marks it is given and the handler's answers, so it is unit tested with no ports. The shell
+ * ({@link GroupRun}) loads, commits, sends and dead-letters around it. Not thread-safe; one per run.
+ */
+final class Decider {
+    /** Bytes the envelope attributes can add to an outgoing message (type, from and auth attribute names and values). */
+    static final long ENVELOPE_OVERHEAD = 3 * "String".length() + Envelope.TYPE.length() + Envelope.FROM.length()
+            + Envelope.AUTH.length() + ActorId.MAX_GROUP_ID_LENGTH + 2 * 20 + 2 + 16 + 1 + 22;
+
+    private final Settings settings;
+    private final RedriveStrategy redrive;
+    private final ActorId id;
+    private final ActorType<Object, Object> type;
+    private final Progress progress;
+    private Working w;
+    /** The delivery being folded: the one a handler call (also of a stashed or held message) is charged to. */
+    private int current;
+
+    /** Told when a handler call starts and ends, so a watchdog can abandon one that runs too long. */
+    interface Progress {
+        void handling(int deliveryIndex);
+
+        void idle();
+
+        Progress NONE = new Progress() {
+            @Override
+            public void handling(int deliveryIndex) {
+            }
+
+            @Override
+            public void idle() {
+            }
+        };
+    }
+
+    /** How far a fold got. {@code consumed}: deliveries from {@code from} settled in the working copy. */
+    record Fold(int consumed, Stop stop) {
+    }
+
+    Decider(Settings settings, RedriveStrategy redrive, ActorId id, ActorType<Object, Object> type,
+            Progress progress) {
+        this.settings = settings;
+        this.redrive = redrive;
+        this.id = id;
+        this.type = type;
+        this.progress = progress;
+    }
+
+    /**
+     * Folds {@code in[from..]} (at most {@code limit} deliveries) into {@code working}.
+     *
+     * @param attemptMarkedAt the index whose attempt the shell has just recorded, or -1
+     */
+    Fold fold(Working working, List<Inbound> in, int from, int limit, Instant now, ArchivedMarks archived,
+              int attemptMarkedAt) {
+        this.w = working;
+        Fold f = foldFrom(in, from, limit, now, archived, attemptMarkedAt);
+        if (w.changed) {
+            syncStashTimer(now);
+        }
+        return f;
+    }
+
+    private Fold foldFrom(List<Inbound> in, int from, int limit, Instant now, ArchivedMarks archived,
+                          int attemptMarkedAt) {
+        Control ctl = w.ctl;
+        int consumed = 0;
+        for (int k = from; k < in.size() && consumed < limit; k++) {
+            current = k;
+            Inbound ib = in.get(k);
+            Delivery d = ib.delivery();
+            if (ib.kind() == Inbound.Kind.REFUSED) {
+                if (isApplied(d)) { // refused now, but applied earlier (a key rotated away): it stays applied
+                    outcome(d, Outcome.Kind.DUPLICATE, "already applied");
+                    consumed++;
+                    continue;
+                }
+                return new Fold(consumed, new Stop.DeadLetter(k, ib.problem().orElseThrow()));
+            }
+            if (isApplied(d)) {
+                outcome(d, Outcome.Kind.DUPLICATE, "already applied");
+                consumed++;
+                continue;
+            }
+            Optional<Inbound.From> sender = ib.from();
+            long senderKey = 0;
+            if (sender.isPresent()) {
+                Inbound.From f = sender.get();
+                senderKey = Mark.senderKey(f.senderGroupId());
+                Optional<Mark> hot = ctl.markOf(senderKey);
+                if (hot.isPresent() && f.seq() <= hot.get().seq()) {
+                    outcome(d, Outcome.Kind.DUPLICATE, "re-sent by " + f.senderGroupId());
+                    consumed++;
+                    continue;
+                }
+                if (hot.isEmpty() && isLate(d, f)) {
+                    if (now.toEpochMilli() - f.committedAtMillis() > settings.horizon().toMillis()) {
+                        return new Fold(consumed, new Stop.DeadLetter(k, "re-sent after the deduplication horizon ("
+                                + settings.horizon() + ") by " + f.senderGroupId()
+                                + ": it cannot be told from an applied message"));
+                    }
+                    if (!archived.knows(senderKey)) {
+                        throw new IllegalStateException("late re-send from " + f.senderGroupId()
+                                + " not looked up in the archive");
+                    }
+                    OptionalLong old = archived.mark(senderKey);
+                    if (old.isPresent() && f.seq() <= old.getAsLong()) {
+                        outcome(d, Outcome.Kind.DUPLICATE, "re-sent late by " + f.senderGroupId());
+                        consumed++;
+                        continue;
+                    }
+                }
+            }
+            boolean effective;
+            switch (ib.kind()) {
+                case WAKE -> {
+                    boolean before = w.changed;
+                    w.changed = false;
+                    expireDue(now);
+                    drainStash(now);
+                    effective = w.changed;
+                    w.changed |= before;
+                }
+                case UNPARK -> effective = unpark(d, new String(d.body(), StandardCharsets.US_ASCII), now);
+                case TIMER -> {
+                    TimerStep step = timerFiring(k, d, now, attemptMarkedAt == k);
+                    if (step.stop != null) {
+                        return new Fold(consumed, step.stop);
+                    }
+                    effective = step.effective;
+                }
+                case DOMAIN -> {
+                    Class<?> cls = type.messageClass(ib.type());
+                    if (cls == null) {
+                        return new Fold(consumed, new Stop.DeadLetter(k, "unknown message type '" + ib.type()
+                                + "' for actor type " + type.name()));
+                    }
+                    Object message;
+                    try {
+                        message = settings.codec().decode(d.body(), cls);
+                    } catch (MessageDecodingException e) {
+                        return new Fold(consumed, new Stop.DeadLetter(k, e.getMessage()));
+                    }
+                    Stashed msg = new Stashed(d.messageId(), ib.type(), d.body(),
+                            sender.map(Inbound.From::senderGroupId), sender.map(Inbound.From::seq).orElse(0L),
+                            Optional.empty(), d.sentAt().toEpochMilli(), d.receiveCount(), 0, Optional.empty());
+                    if (ctl.parked.isPresent()) {
+                        if (ctl.held.size() >= type.stashCapacity()) {
+                            return new Fold(consumed, new Stop.DeadLetter(k, "the actor is parked and its hold buffer"
+                                    + " is full (" + type.stashCapacity() + " messages)"));
+                        }
+                        ctl.held.add(msg);
+                        outcome(d, Outcome.Kind.HELD, "actor parked");
+                    } else {
+                        expireDue(now);
+                        Stop stop = handleFresh(k, d, message, msg, now, attemptMarkedAt == k);
+                        if (stop != null) {
+                            return new Fold(consumed, stop);
+                        }
+                    }
+                    effective = true;
+                }
+                default -> throw new IllegalStateException("unexpected kind " + ib.kind());
+            }
+            if (effective) {
+                sender.ifPresent(f -> ctl.advanceMark(Mark.senderKey(f.senderGroupId()), f.seq(), now.toEpochMilli()));
+                ctl.appliedSeq = d.sequenceNumber();
+                if (ctl.isFailing(d.sequenceNumber())) {
+                    ctl.clearFailing();
+                }
+                w.changed = true;
+            }
+            consumed++;
+        }
+        return new Fold(consumed, Stop.END);
+    }
+
+    private boolean isApplied(Delivery d) {
+        return SequenceNumbers.compare(d.sequenceNumber(), w.ctl.appliedSeq) <= 0;
+    }
+
+    /** A re-send the mailbox's deduplication may not have caught: sent more than the fresh window after its commit. */
+    boolean isLate(Delivery d, Inbound.From f) {
+        return d.sentAt().toEpochMilli() - f.committedAtMillis() > settings.freshWindow().toMillis();
+    }
+
+    // ------------------------------------------------------------------------------------------------ handling
+
+    /**
+     * Runs the handler on a fresh domain message with the attempt bookkeeping; returns a stop, or null when the
+     * message was settled (applied, rejected, deferred or parked) in the working copy.
+     */
+    private Stop handleFresh(int k, Delivery d, Object message, Stashed msg, Instant now, boolean attemptMarked) {
+        Control ctl = w.ctl;
+        int priorAttempts = ctl.isFailing(d.sequenceNumber()) ? ctl.failedAttempts : 0;
+        if (ctl.isFailing(d.sequenceNumber()) && ctl.attemptInProgress && !attemptMarked) {
+            // an attempt was recorded and never finished: the consumer died or was cut off while handling it
+            priorAttempts++;
+            ctl.failingReason = Optional.of("the consumer stopped while handling it (a crash, out of memory or a"
+                    + " time limit)");
+        }
+        if (priorAttempts >= settings.maxAttempts()) {
+            return giveUp(k, d, msg, "handler failed " + priorAttempts + " times: "
+                    + ctl.failingReason.orElse("unknown"));
+        }
+        if (!attemptMarked && d.receiveCount() > settings.crashCheckAfter()) {
+            ctl.failingSeq = d.sequenceNumber();
+            ctl.failedAttempts = priorAttempts;
+            ctl.attemptInProgress = true;
+            w.changed = true;
+            return new Stop.MarkAttempt(k);
+        }
+        Result r = decide(message, msg, now);
+        if (r.failure != null) {
+            int attempts = priorAttempts + 1;
+            boolean lastReceive = redrive.isLastReceive(d);
+            if (attempts < settings.maxAttempts() && !lastReceive) {
+                ctl.failingSeq = d.sequenceNumber();
+                ctl.failedAttempts = attempts;
+                ctl.attemptInProgress = false;
+                ctl.failingReason = Optional.of(r.failure);
+                w.changed = true;
+                return new Stop.Retry(k, "handler failed (attempt " + attempts + " of " + settings.maxAttempts()
+                        + "): " + r.failure, r.timedOut ? RetryCause.HANDLER_TIMEOUT : RetryCause.HANDLER_FAILED);
+            }
+            return giveUp(k, d, msg, "handler failed " + attempts + (attempts == 1 ? " time" : " times")
+                    + (lastReceive && attempts < settings.maxAttempts()
+                    ? " and the message reached the queue's last receive" : "") + ": " + r.failure);
+        }
+        if (r.plan.effect.deferUntil().isPresent()) {
+            deferFresh(msg, r.plan.effect.deferUntil().get(), now);
+        } else {
+            apply(r.plan, msg, now);
+        }
+        return null;
+    }
+
+    /** The message is given up on: dead-lettered (a stop) or, by the actor type's policy, parked (settled). */
+    private Stop giveUp(int k, Delivery d, Stashed msg, String reason) {
+        if (type.poisonPolicy() == PoisonPolicy.DEAD_LETTER) {
+            return new Stop.DeadLetter(k, reason);
+        }
+        w.ctl.parked = Optional.of(msg.withReason(reason));
+        outcome(d, Outcome.Kind.PARKED, reason);
+        return null;
+    }
+
+    private record TimerStep(boolean effective, Stop stop) {
+    }
+
+    private TimerStep timerFiring(int k, Delivery d, Instant now, boolean attemptMarked) {
+        Control ctl = w.ctl;
+        Outbound.TimerFiring firing = Outbound.parseTimer(d.body());
+        if (firing == null) {
+            return new TimerStep(false, new Stop.DeadLetter(k, "malformed timer firing"));
+        }
+        Optional<TimerEntry> found = ctl.timer(firing.key());
+        if (found.isEmpty() || found.get().generation() != firing.generation()) {
+            outcome(d, Outcome.Kind.STALE, "timer " + firing.key() + " was cancelled or replaced");
+            return new TimerStep(false, null);
+        }
+        TimerEntry t = found.get();
+        if (t.dueMillis() > now.toEpochMilli()) {
+            outcome(d, Outcome.Kind.STALE, "timer " + t.key() + " fired early; rescheduled");
+            ctl.outSeq++;
+            ctl.outbox.add(new OutboxEntry.Timer(ctl.outSeq, now.toEpochMilli(), t.key(), t.generation(),
+                    t.dueMillis()));
+            return new TimerStep(true, null);
+        }
+        if (t.isStashTimer()) {
+            ctl.removeTimer(t.key());
+            expireDue(now);
+            drainStash(now);
+            return new TimerStep(true, null);
+        }
+        Class<?> cls = type.messageClass(t.type());
+        Stashed msg = new Stashed(d.messageId(), t.type(), t.body(), Optional.of(id.groupId()), 0,
+                Optional.of(t.key()), d.sentAt().toEpochMilli(), d.receiveCount(), 0, Optional.empty());
+        if (cls == null) {
+            ctl.removeTimer(t.key());
+            deadLetterStored(msg, "timer " + t.key() + ": message type '" + t.type()
+                    + "' is no longer registered", now);
+            return new TimerStep(true, null);
+        }
+        Object message;
+        try {
+            message = settings.codec().decode(t.body(), cls);
+        } catch (MessageDecodingException e) {
+            ctl.removeTimer(t.key());
+            deadLetterStored(msg, "timer " + t.key() + ": " + e.getMessage(), now);
+            return new TimerStep(true, null);
+        }
+        if (ctl.parked.isPresent()) {
+            if (ctl.held.size() >= type.stashCapacity()) {
+                ctl.removeTimer(t.key());
+                deadLetterStored(msg, "the actor is parked and its hold buffer is full", now);
+                return new TimerStep(true, null);
+            }
+            ctl.removeTimer(t.key());
+            ctl.timersFired++;
+            ctl.held.add(msg);
+            outcome(d, Outcome.Kind.HELD, "actor parked");
+            return new TimerStep(true, null);
+        }
+        expireDue(now);
+        // removed before the handler runs, so that it sees its timers without this one and may set it again; on a
+        // retry the working copy is dropped and the timer stays
+        List<TimerEntry> before = new ArrayList<>(ctl.timers);
+        ctl.removeTimer(t.key());
+        int firedBefore = (int) ctl.timersFired;
+        ctl.timersFired++;
+        Stop stop = handleFresh(k, d, message, msg, now, attemptMarked);
+        if (stop instanceof Stop.Retry || stop instanceof Stop.MarkAttempt) {
+            ctl.timers.clear();
+            ctl.timers.addAll(before);
+            ctl.timersFired = firedBefore;
+            return new TimerStep(false, stop);
+        }
+        if (stop instanceof Stop.DeadLetter dl) {
+            // the firing's body is not the message: dead-letter the timer's message from the record instead
+            deadLetterStored(msg, dl.reason(), now);
+            return new TimerStep(true, null);
+        }
+        return new TimerStep(true, null);
+    }
+
+    /** Queues a message kept in the record for the dead-letter queue, committed with the rest. */
+    private void deadLetterStored(Stashed msg, String reason, Instant now) {
+        Control ctl = w.ctl;
+        ctl.outSeq++;
+        ctl.outbox.add(new OutboxEntry.DeadLetter(ctl.outSeq, now.toEpochMilli(), msg.messageId(), msg.type(),
+                msg.body(), reason));
+        ctl.deadLettered++;
+        w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.DEAD_LETTERED, reason,
+                msg.receiveCount()));
+        w.changed = true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ decisions
+
+    /** What a handler decided, with its actions checked and encoded; or why there is no decision. */
+    private record Result(Plan plan, String failure, boolean timedOut) {
+    }
+
+    /** An effect with its actions encoded (sends and timers as the record keeps them). */
+    record Plan(Effect<Object> effect, List<Planned> actions) {
+    }
+
+    sealed interface Planned {
+        record SendTo(String target, String type, byte[] body) implements Planned {
+        }
+
+        record StartTimer(String key, long dueMillis, String type, byte[] body) implements Planned {
+        }
+
+        record CancelTimer(String key) implements Planned {
+        }
+    }
+
+    private Result decide(Object message, Stashed msg, Instant now) {
+        Effect<Object> effect;
+        Instant started = settings.clock().instant();
+        progress.handling(current);
+        try {
+            effect = type.handle(w.state, message, new Context(msg, now));
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            // a handler's own errors are its failures too; only the JVM's distress (out of memory, ...) escapes
+            return new Result(null, Failures.describe(e), false);
+        } finally {
+            progress.idle();
+        }
+        Duration took = Duration.between(started, settings.clock().instant());
+        if (took.compareTo(type.handlerTimeout()) > 0) {
+            return new Result(null, "the handler took " + took.toMillis() + " ms, over its limit of "
+                    + type.handlerTimeout().toMillis() + " ms", true);
+        }
+        if (effect == null) {
+            return new Result(null, "the handler returned no effect (null)", false);
+        }
+        try {
+            return new Result(new Plan(effect, plan(effect)), null, false);
+        } catch (FifoActorsException | IllegalArgumentException e) {
+            return new Result(null, Failures.describe(e), false);
+        }
+    }
+
+    /** Checks and encodes the effect's actions, without changing anything (that happens only when applied). */
+    private List<Planned> plan(Effect<Object> effect) {
+        if (effect.actions().isEmpty()) {
+            return List.of();
+        }
+        List<Planned> out = new ArrayList<>(effect.actions().size());
+        Set<String> timerKeys = new LinkedHashSet<>();
+        for (TimerEntry t : w.ctl.timers) {
+            if (!t.isStashTimer()) {
+                timerKeys.add(t.key());
+            }
+        }
+        for (Action a : effect.actions()) {
+            if (a instanceof Send s) {
+                ActorType<?, ?> target = settings.typeOrNull(s.target().type());
+                if (target == null) {
+                    throw new io.fifoactors.core.MessageEncodingException("no actor type '" + s.target().type()
+                            + "' is registered");
+                }
+                String wireName = target.wireName(s.message());
+                if (wireName == null) {
+                    throw new io.fifoactors.core.MessageEncodingException(s.message().getClass().getName()
+                            + " is not a message of actor type " + target.name());
+                }
+                byte[] body = settings.codec().encode(s.message());
+                long size = body.length + wireName.length() + ENVELOPE_OVERHEAD;
+                if (size > Mailbox.MAX_MESSAGE_BYTES) {
+                    // checked now, so that an oversized send fails the decision instead of sitting in an outbox
+                    // that could never be sent
+                    throw new io.fifoactors.core.MessageTooLargeException("(to " + s.target() + ")", size,
+                            Mailbox.MAX_MESSAGE_BYTES);
+                }
+                out.add(new Planned.SendTo(s.target().groupId(), wireName, body));
+            } else if (a instanceof TimerAction.Start t) {
+                String wireName = type.wireName(t.message());
+                if (wireName == null) {
+                    throw new io.fifoactors.core.MessageEncodingException(t.message().getClass().getName()
+                            + " is not a message of actor type " + type.name());
+                }
+                timerKeys.add(t.key());
+                if (timerKeys.size() > type.maxTimers()) {
+                    throw new IllegalArgumentException("the actor would have " + timerKeys.size()
+                            + " timers; actor type " + type.name() + " allows " + type.maxTimers()
+                            + " (ActorType.Builder.maxTimers)");
+                }
+                out.add(new Planned.StartTimer(t.key(), t.due().toEpochMilli(), wireName,
+                        settings.codec().encode(t.message())));
+            } else if (a instanceof TimerAction.Cancel c) {
+                timerKeys.remove(c.key());
+                out.add(new Planned.CancelTimer(c.key()));
+            }
+        }
+        return out;
+    }
+
+    /** Applies a decided (non-deferring) effect to the working copy. */
+    private void apply(Plan plan, Stashed msg, Instant now) {
+        Control ctl = w.ctl;
+        Effect<Object> effect = plan.effect;
+        effect.newState().ifPresent(s -> w.state = s);
+        if (effect.rejection().isPresent()) {
+            reject(msg, effect.rejection().get(), now);
+        } else {
+            ctl.applied++;
+            w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.APPLIED,
+                    msg.timerKey().map(k -> "timer " + k).orElse(""), msg.receiveCount()));
+        }
+        applyActions(plan.actions, now);
+        w.changed = true;
+        if (effect.newState().isPresent()) {
+            drainStash(now);
+        }
+    }
+
+    private void applyActions(List<Planned> actions, Instant now) {
+        Control ctl = w.ctl;
+        long at = now.toEpochMilli();
+        for (Planned p : actions) {
+            if (p instanceof Planned.SendTo s) {
+                ctl.outSeq++;
+                ctl.outbox.add(new OutboxEntry.Message(ctl.outSeq, at, s.target(), s.type(), s.body()));
+            } else if (p instanceof Planned.StartTimer t) {
+                long generation = ctl.nextTimerGeneration++;
+                ctl.removeTimer(t.key());
+                ctl.timers.add(new TimerEntry(t.key(), generation, t.dueMillis(), t.type(), t.body()));
+                ctl.outSeq++;
+                ctl.outbox.add(new OutboxEntry.Timer(ctl.outSeq, at, t.key(), generation, t.dueMillis()));
+            } else if (p instanceof Planned.CancelTimer c) {
+                ctl.removeTimer(c.key());
+            }
+        }
+    }
+
+    private void reject(Stashed msg, String reason, Instant now) {
+        w.ctl.recordRejection(new Rejection(msg.messageId(), msg.type(), reason, now.toEpochMilli()),
+                settings.keptRejections());
+        w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.REJECTED, reason, msg.receiveCount()));
+        w.changed = true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the stash
+
+    private void deferFresh(Stashed msg, Instant deadline, Instant now) {
+        Control ctl = w.ctl;
+        if (ctl.stash.size() >= type.stashCapacity()) {
+            reject(msg, "stash full (" + type.stashCapacity() + " deferred messages)", now);
+            return;
+        }
+        ctl.stash.add(msg.withDeadline(deadline.toEpochMilli()));
+        ctl.deferred++;
+        w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.DEFERRED, "until " + deadline,
+                msg.receiveCount()));
+        w.changed = true;
+    }
+
+    /** Rejects stashed messages whose deadline has passed. */
+    private void expireDue(Instant now) {
+        long nowMillis = now.toEpochMilli();
+        var it = w.ctl.stash.iterator();
+        while (it.hasNext()) {
+            Stashed s = it.next();
+            if (s.deadlineMillis() <= nowMillis) {
+                it.remove();
+                reject(s, expiryReason(s), now);
+            }
+        }
+    }
+
+    /** Retries the stash, oldest first, until a full pass changes nothing. */
+    private void drainStash(Instant now) {
+        Control ctl = w.ctl;
+        boolean progress = true;
+        while (progress && !ctl.stash.isEmpty()) {
+            progress = false;
+            for (int i = 0; i < ctl.stash.size(); i++) {
+                Stashed s = ctl.stash.get(i);
+                if (s.deadlineMillis() <= now.toEpochMilli()) {
+                    ctl.stash.remove(i--);
+                    reject(s, expiryReason(s), now);
+                    continue;
+                }
+                Result r = decideStored(s, now);
+                if (r.failure != null) {
+                    // kept: retried after the next state change, and expires at its deadline like any other
+                    ctl.stash.set(i, s.withReason("the handler failed when it was retried: " + r.failure));
+                    w.changed = true;
+                    continue;
+                }
+                if (r.plan.effect.deferUntil().isPresent()) {
+                    continue;
+                }
+                ctl.stash.remove(i--);
+                w.changed = true;
+                Effect<Object> e = r.plan.effect;
+                if (e.newState().isPresent()) {
+                    // apply() would drain again after a state change; do it here and restart the scan instead
+                    w.state = e.newState().get();
+                    if (e.rejection().isPresent()) {
+                        reject(s, e.rejection().get(), now);
+                    } else {
+                        ctl.applied++;
+                        w.outcomes.add(new Outcome(id.groupId(), s.messageId(), Outcome.Kind.APPLIED, "from the stash",
+                                s.receiveCount()));
+                    }
+                    applyActions(r.plan.actions, now);
+                    progress = true;
+                    break;
+                }
+                apply(r.plan, s, now);
+            }
+        }
+    }
+
+    private static String expiryReason(Stashed s) {
+        return s.reason().map(r -> "deferral deadline passed; " + r).orElse("deferral deadline passed");
+    }
+
+    /** Keeps the runtime's stash timer at the earliest deadline of the stash (none when the stash is empty). */
+    private void syncStashTimer(Instant now) {
+        Control ctl = w.ctl;
+        long earliest = Long.MAX_VALUE;
+        for (Stashed s : ctl.stash) {
+            earliest = Math.min(earliest, s.deadlineMillis());
+        }
+        Optional<TimerEntry> current = ctl.timer(TimerEntry.STASH_KEY);
+        if (earliest == Long.MAX_VALUE) {
+            if (current.isPresent()) {
+                ctl.removeTimer(TimerEntry.STASH_KEY);
+            }
+            return;
+        }
+        if (current.isPresent() && current.get().dueMillis() == earliest) {
+            return;
+        }
+        ctl.removeTimer(TimerEntry.STASH_KEY);
+        long generation = ctl.nextTimerGeneration++;
+        ctl.timers.add(new TimerEntry(TimerEntry.STASH_KEY, generation, earliest, "", new byte[0]));
+        ctl.outSeq++;
+        ctl.outbox.add(new OutboxEntry.Timer(ctl.outSeq, now.toEpochMilli(), TimerEntry.STASH_KEY, generation,
+                earliest));
+        w.changed = true;
+    }
+
+    private Result decideStored(Stashed s, Instant now) {
+        Class<?> cls = type.messageClass(s.type());
+        if (cls == null) {
+            return new Result(null, "message type '" + s.type() + "' is no longer registered", false);
+        }
+        Object message;
+        try {
+            message = settings.codec().decode(s.body(), cls);
+        } catch (MessageDecodingException e) {
+            return new Result(null, e.getMessage(), false);
+        }
+        return decide(message, s, now);
+    }
+
+    // ------------------------------------------------------------------------------------------------ parking
+
+    /** Resolves the parked message and replays the held ones; false if there was nothing to resolve. */
+    private boolean unpark(Delivery d, String resolution, Instant now) {
+        Control ctl = w.ctl;
+        if (ctl.parked.isEmpty()) {
+            outcome(d, Outcome.Kind.DUPLICATE, "unpark: the actor is not parked");
+            return false;
+        }
+        Stashed p = ctl.parked.get();
+        if (resolution.equals(Resolution.SKIP.name())) {
+            ctl.parked = Optional.empty();
+            deadLetterStored(p, "skipped by operator; parked because: " + p.reason().orElse("unknown"), now);
+        } else if (resolution.equals(Resolution.RETRY.name())) {
+            Result r = decideStored(p, now);
+            if (r.failure != null) {
+                ctl.parked = Optional.of(p.withReason("retried by operator and failed again: " + r.failure));
+                w.outcomes.add(new Outcome(id.groupId(), p.messageId(), Outcome.Kind.PARKED,
+                        ctl.parked.get().reason().orElseThrow(), p.receiveCount()));
+                return true;
+            }
+            ctl.parked = Optional.empty();
+            applyStored(r.plan, p, now);
+        } else {
+            outcome(d, Outcome.Kind.DUPLICATE, "unpark: unknown resolution");
+            return false;
+        }
+        // replay held messages in order until one fails again
+        while (!ctl.held.isEmpty() && ctl.parked.isEmpty()) {
+            Stashed h = ctl.held.remove(0);
+            Result r = decideStored(h, now);
+            if (r.failure != null) {
+                ctl.parked = Optional.of(h.withReason("failed when released from hold: " + r.failure));
+                w.outcomes.add(new Outcome(id.groupId(), h.messageId(), Outcome.Kind.PARKED,
+                        ctl.parked.get().reason().orElseThrow(), h.receiveCount()));
+                return true;
+            }
+            applyStored(r.plan, h, now);
+        }
+        w.changed = true;
+        return true;
+    }
+
+    private void applyStored(Plan plan, Stashed s, Instant now) {
+        if (plan.effect.deferUntil().isPresent()) {
+            deferFresh(s, plan.effect.deferUntil().get(), now);
+            return;
+        }
+        apply(plan, s, now);
+    }
+
+    private void outcome(Delivery d, Outcome.Kind kind, String detail) {
+        w.outcomes.add(new Outcome(d.groupId(), d.messageId(), kind, detail, d.receiveCount()));
+    }
+
+    // ------------------------------------------------------------------------------------------------ context
+
+    private final class Context implements ActorContext<Object> {
+        private final Stashed msg;
+        private final Instant now;
+        private MessageMetadata metadata;
+
+        Context(Stashed msg, Instant now) {
+            this.msg = msg;
+            this.now = now;
+        }
+
+        @Override
+        public ActorRef<Object> self() {
+            return ActorRef.unchecked(id);
+        }
+
+        @Override
+        public MessageMetadata metadata() {
+            if (metadata == null) {
+                metadata = new MessageMetadata(msg.messageId(), msg.sender().map(ActorId::fromGroupId),
+                        msg.timerKey(), Instant.ofEpochMilli(msg.enqueuedAtMillis()), msg.receiveCount());
+            }
+            return metadata;
+        }
+
+        @Override
+        public Instant now() {
+            return now;
+        }
+
+        @Override
+        public Set<String> timers() {
+            Set<String> keys = new LinkedHashSet<>();
+            for (TimerEntry t : w.ctl.timers) {
+                if (!t.isStashTimer()) {
+                    keys.add(t.key());
+                }
+            }
+            return keys;
+        }
+    }
+}

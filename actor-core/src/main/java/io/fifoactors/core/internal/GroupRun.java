@@ -1,0 +1,593 @@
+package io.fifoactors.core.internal;
+
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorType;
+import io.fifoactors.core.FifoActorsException;
+import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.RecordTooLargeException;
+import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.DeadLetter;
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.ScheduledMessage;
+import io.fifoactors.core.port.SequenceNumbers;
+import io.fifoactors.core.port.StoredRecord;
+import io.fifoactors.core.runtime.BatchOutcome.Retry;
+import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
+import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.RuntimeEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The shell around one actor's deliveries of one batch: reads the record, lets the {@link Decider} fold the
+ * deliveries in, and performs what it decided, in this order: archive sender marks if the record holds too many,
+ * commit (conditionally on the version; a lost race reloads and decides again), send the outbox, dead-letter, record
+ * passed messages. The deliveries fold into as few commits as possible: one, unless a message must be dead-lettered
+ * or retried in between (then what comes before it is committed first). Not thread-safe; one per group per batch.
+ */
+final class GroupRun {
+    private final Settings settings;
+    private final RedriveStrategy redrive;
+    private final Caches caches;
+    private final String groupId;
+    private final List<Delivery> deliveries;
+    private final Optional<StoredRecord> preloaded;
+    private final boolean preloadedTrusted;
+    private final boolean batchSend;
+    private final Decider.Progress progress;
+    private volatile boolean cancelled;
+
+    private ActorId id;
+    private String idPrefix;
+    private List<Inbound> inbound;
+    private final Map<String, ArchiveChunk> chunks = new HashMap<>();
+
+    /** The last segment's messages, committed and left for the batch's send; with what the run returns after it. */
+    private PendingSend pending;
+
+    record PendingSend(List<OutgoingMessage> messages, int from, long lastOutSeq, StoredRecord record,
+                       List<Retry> after) {
+    }
+
+    /**
+     * @param preloaded       the record read with the batch ({@code null}: not read, load it), possibly empty
+     * @param preloadedTrusted whether the preloaded record was read strongly consistently (not from a cache or an
+     *                        eventually consistent read)
+     */
+    GroupRun(Settings settings, RedriveStrategy redrive, Caches caches, String groupId, List<Delivery> deliveries,
+             Optional<StoredRecord> preloaded, boolean preloadedTrusted, boolean batchSend, Decider.Progress progress) {
+        this.settings = settings;
+        this.redrive = redrive;
+        this.caches = caches;
+        this.groupId = groupId;
+        this.deliveries = deliveries;
+        this.preloaded = preloaded;
+        this.preloadedTrusted = preloadedTrusted;
+        this.batchSend = batchSend;
+        this.progress = progress;
+    }
+
+    String groupId() {
+        return groupId;
+    }
+
+    List<Delivery> deliveries() {
+        return deliveries;
+    }
+
+    /** Stops the run at its next step (the batch gave up on it); a commit under way still happens or not. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /** Runs the group; returns the deliveries to redeliver (the rest are settled, unless {@link #pendingSend}). */
+    @SuppressWarnings("unchecked")
+    List<Retry> run() {
+        try {
+            id = ActorId.fromGroupId(groupId);
+        } catch (FifoActorsException e) {
+            return deadLetterAll("invalid actor group id: " + e.getMessage());
+        }
+        ActorType<?, ?> t = settings.typeOrNull(id.type());
+        if (t == null) {
+            return deadLetterAll("no actor type '" + id.type() + "' is registered");
+        }
+        ActorType<Object, Object> type = (ActorType<Object, Object>) t;
+        inbound = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            inbound.add(Inbound.parse(d, settings.keys()));
+        }
+        Decider decider = new Decider(settings, redrive, id, type, progress);
+
+        StoredRecord record;
+        boolean trusted;
+        try {
+            if (preloaded != null) {
+                record = preloaded.orElse(null);
+                trusted = preloadedTrusted;
+            } else {
+                record = settings.store().load(id).orElse(null);
+                trusted = true;
+            }
+        } catch (RuntimeException e) {
+            return retryFrom(0, "loading the record failed: " + Failures.describe(e), RetryCause.INFRASTRUCTURE);
+        }
+        boolean fromStore = true; // the record is the stored one (or a copy of it), not one this run wrote
+        int i = 0;
+        int conflicts = 0;
+        int limit = Integer.MAX_VALUE;
+        int attemptMarkedAt = -1;
+        Optional<String> passedSeq = Optional.empty(); // a dead-lettered message to record as passed
+        Optional<Delivery> passedDelivery = Optional.empty();
+        String passedReason = "";
+        ArchivedMarks archived = new ArchivedMarks();
+        while (i < deliveries.size() || passedSeq.isPresent()) {
+            if (cancelled) {
+                return retryFrom(i, "abandoned by the batch", RetryCause.ABANDONED);
+            }
+            Working w;
+            try {
+                w = working(record, type);
+            } catch (MessageDecodingException e) {
+                return retryFrom(i, "the stored record cannot be read: " + e.getMessage(), RetryCause.INFRASTRUCTURE);
+            }
+            if (i < deliveries.size() && !w.ctl.outbox.isEmpty()) {
+                dropKnownSent(w, deliveries.get(i), fromStore);
+            }
+            if (passedSeq.isPresent()) {
+                if (SequenceNumbers.compare(passedSeq.get(), w.ctl.appliedSeq) > 0) {
+                    w.ctl.appliedSeq = passedSeq.get();
+                    w.ctl.deadLettered++;
+                    if (w.ctl.isFailing(passedSeq.get())) {
+                        w.ctl.clearFailing();
+                    }
+                    w.changed = true;
+                    Delivery pd = passedDelivery.orElseThrow();
+                    w.outcomes.add(new Outcome(groupId, pd.messageId(), Outcome.Kind.DEAD_LETTERED, passedReason,
+                            pd.receiveCount()));
+                }
+            }
+            Instant now = settings.clock().instant();
+            Decider.Fold fold;
+            if (i < deliveries.size()) {
+                try {
+                    lookUpArchive(w, i, archived, now);
+                } catch (RuntimeException e) {
+                    return retryFrom(i, "reading the actor's archive failed: " + Failures.describe(e),
+                            RetryCause.INFRASTRUCTURE);
+                }
+                fold = decider.fold(w, inbound, i, limit, now, archived, attemptMarkedAt);
+            } else {
+                fold = new Decider.Fold(0, Stop.END);
+            }
+            if (!w.changed && !trusted) {
+                // An unverified copy (cached or eventually consistent) is trusted only where a commit checks its
+                // version. Writing nothing, this run would act on it unchecked (say, miss an outbox another consumer
+                // committed): read the store first.
+                try {
+                    record = settings.store().load(id).orElse(null);
+                } catch (RuntimeException e) {
+                    return retryFrom(i, "loading the record failed: " + Failures.describe(e),
+                            RetryCause.INFRASTRUCTURE);
+                }
+                trusted = true;
+                fromStore = true;
+                continue;
+            }
+            if (w.changed) {
+                if (cancelled) {
+                    return retryFrom(i, "abandoned by the batch", RetryCause.ABANDONED);
+                }
+                StoredRecord next;
+                try {
+                    spillMarksIfNeeded(w, archived, now);
+                    next = encode(w);
+                } catch (RuntimeException e) {
+                    return retryFrom(i, "archiving sender marks failed: " + Failures.describe(e),
+                            RetryCause.INFRASTRUCTURE);
+                }
+                try {
+                    settings.store().commit(id, w.version, next);
+                } catch (VersionConflictException e) {
+                    caches.forget(id);
+                    event(RuntimeEvent.Kind.VERSION_CONFLICT, "expected version " + w.version
+                            + (trusted ? "" : " (the copy read was stale)"));
+                    if (++conflicts > settings.maxConflictRetries()) {
+                        return retryFrom(i, "lost " + conflicts + " version races in a row", RetryCause.CONTENTION);
+                    }
+                    try {
+                        record = settings.store().load(id).orElse(null);
+                    } catch (RuntimeException re) {
+                        return retryFrom(i, "reloading the record failed: " + Failures.describe(re),
+                                RetryCause.INFRASTRUCTURE);
+                    }
+                    trusted = true;
+                    fromStore = true;
+                    continue; // a passed mark, if any, is applied again to the fresh record
+                } catch (RecordTooLargeException e) {
+                    if (limit > 1) {
+                        limit = 1; // find the message that makes it too large: one commit per message
+                        continue;
+                    }
+                    if (fold.consumed() == 0) {
+                        return retryFrom(i, "the actor's record exceeds the store's item limit",
+                                RetryCause.HANDLER_FAILED);
+                    }
+                    fold = new Decider.Fold(0, new Stop.DeadLetter(i, "the actor's record would exceed the store's"
+                            + " item limit: " + e.getMessage()));
+                    next = null;
+                } catch (RuntimeException e) {
+                    if (!committedDespite(next)) {
+                        caches.forget(id);
+                        return retryFrom(i, "committing failed: " + Failures.describe(e), RetryCause.INFRASTRUCTURE);
+                    }
+                }
+                if (next != null) {
+                    record = next;
+                    trusted = true;
+                    fromStore = false;
+                    caches.remember(id, next);
+                    passedSeq = Optional.empty();
+                    passedDelivery = Optional.empty();
+                    w.outcomes.forEach(this::emit);
+                } else {
+                    w = working(record, type); // nothing of the too-large fold was committed
+                }
+            } else {
+                passedSeq = Optional.empty();
+                passedDelivery = Optional.empty();
+                w.outcomes.forEach(this::emit);
+            }
+            attemptMarkedAt = -1;
+            Stop stop = fold.stop();
+            int from = i;
+            i += fold.consumed();
+            if (!w.ctl.outbox.isEmpty()) {
+                // the committed outbox (or the stored one, less what is known sent) goes out before anything is
+                // acknowledged
+                boolean lastSegment = stop instanceof Stop.Retry
+                        || (stop instanceof Stop.End && i >= deliveries.size());
+                if (batchSend && lastSegment && onlyMessages(w.ctl)) {
+                    List<Retry> after = List.of();
+                    if (stop instanceof Stop.Retry r) {
+                        after = retryFrom(r.at(), r.reason(), r.cause(), false);
+                        emitRetries(r.at(), r.reason());
+                    }
+                    pending = new PendingSend(messages(w.ctl), from,
+                            w.ctl.outbox.get(w.ctl.outbox.size() - 1).outSeq(), record, after);
+                    return List.of();
+                }
+                Optional<String> failure = flush(w.ctl);
+                if (failure.isPresent()) {
+                    return retryFrom(from, "sending the outbox failed: " + failure.get(), RetryCause.INFRASTRUCTURE);
+                }
+            }
+            if (stop instanceof Stop.Retry r) {
+                return retryFrom(r.at(), r.reason(), r.cause());
+            } else if (stop instanceof Stop.MarkAttempt m) {
+                attemptMarkedAt = m.at();
+                i = m.at();
+            } else if (stop instanceof Stop.DeadLetter dl) {
+                Delivery d = deliveries.get(dl.at());
+                try {
+                    settings.mailbox().deadLetter(DeadLetter.of(d, dl.reason()));
+                } catch (RuntimeException e) {
+                    return retryFrom(dl.at(), "dead-lettering failed: " + Failures.describe(e),
+                            RetryCause.INFRASTRUCTURE);
+                }
+                // recorded as passed with the next commit (or a commit of its own), before the acknowledgement:
+                // a consumer still holding it from an earlier receive then loses its race instead of applying it
+                passedSeq = Optional.of(d.sequenceNumber());
+                passedDelivery = Optional.of(d);
+                passedReason = dl.reason();
+                i = dl.at() + 1;
+                limit = Integer.MAX_VALUE;
+            }
+        }
+        if (record != null && redrive.clearsSentOutbox()) {
+            clearOutbox(record);
+        }
+        return List.of();
+    }
+
+    /** The committed messages left for the batch's send ({@code null}: none). */
+    PendingSend pendingSend() {
+        return pending;
+    }
+
+    /**
+     * Finishes a run whose last messages went out with the batch's (or failed to: {@code failure}); returns the
+     * deliveries to redeliver. A failed send retries the whole last segment; its commit stands and is recognised on
+     * redelivery, which sends the outbox again.
+     */
+    List<Retry> completeBatchSend(Optional<String> failure) {
+        PendingSend p = pending;
+        if (failure.isPresent()) {
+            return retryFrom(p.from(), "sending the outbox failed: " + failure.get(), RetryCause.INFRASTRUCTURE);
+        }
+        caches.markSent(id, p.lastOutSeq());
+        if (redrive.clearsSentOutbox()) {
+            clearOutbox(p.record());
+        }
+        return p.after();
+    }
+
+    // ------------------------------------------------------------------------------------------------ steps
+
+    private Working working(StoredRecord record, ActorType<Object, Object> type) {
+        if (record == null) {
+            return new Working(0, type.initialState(id), new Control());
+        }
+        return new Working(record.version(), settings.codec().decode(record.state(), type.stateClass()),
+                Control.decode(record.control()));
+    }
+
+    /**
+     * Drops outbox entries known sent from the working copy (they leave the record with its next commit): those this
+     * instance sent, and, for a record read from the store, all of them when the next message proves them sent.
+     */
+    private void dropKnownSent(Working w, Delivery first, boolean fromStore) {
+        Control ctl = w.ctl;
+        if (fromStore && redrive.nextMessageProvesOutboxSent()
+                && SequenceNumbers.compare(first.sequenceNumber(), ctl.appliedSeq) > 0) {
+            // Without queue redrive, a message leaves its group only when acknowledged, and the runtime acknowledges
+            // only after sending what it caused: the group's next message arriving proves the outbox sent.
+            ctl.outbox.clear();
+            return;
+        }
+        long sentUpTo = caches.sentUpTo(id);
+        if (sentUpTo > 0) {
+            ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
+        }
+    }
+
+    /**
+     * Finds, in the actor's archive, the marks of the senders of late re-sends from {@code from} on that the record
+     * does not hold. Reads chunks newest first, each at most once per run.
+     */
+    private void lookUpArchive(Working w, int from, ArchivedMarks archived, Instant now) {
+        for (int k = from; k < inbound.size(); k++) {
+            Inbound ib = inbound.get(k);
+            if (ib.from().isEmpty()) {
+                continue;
+            }
+            Inbound.From f = ib.from().get();
+            long key = Mark.senderKey(f.senderGroupId());
+            if (archived.knows(key) || w.ctl.markOf(key).isPresent()
+                    || ib.delivery().sentAt().toEpochMilli() - f.committedAtMillis()
+                    <= settings.freshWindow().toMillis()) {
+                continue;
+            }
+            OptionalLong found = OptionalLong.empty();
+            Optional<String> next = w.ctl.archive.map(Control.ArchiveHead::chunkId);
+            while (next.isPresent()) {
+                ArchiveChunk chunk = chunk(next.get());
+                if (chunk == null) {
+                    break; // expired: everything in it and before it is older than the horizon
+                }
+                Optional<Mark> m = chunk.markOf(key);
+                if (m.isPresent()) {
+                    found = OptionalLong.of(m.get().seq());
+                    break;
+                }
+                if (chunk.oldestAppliedAtMillis() < f.committedAtMillis()) {
+                    break; // older chunks hold only marks applied before this message was even committed
+                }
+                next = chunk.previous();
+            }
+            archived.learn(key, found);
+        }
+    }
+
+    private ArchiveChunk chunk(String chunkId) {
+        ArchiveChunk c = chunks.get(chunkId);
+        if (c == null && !chunks.containsKey(chunkId)) {
+            c = settings.store().loadArchive(id, chunkId).map(ArchiveChunk::decode).orElse(null);
+            chunks.put(chunkId, c);
+        }
+        return c;
+    }
+
+    /** Moves the record's sender marks to a new archive chunk when it holds more than the configured number. */
+    private void spillMarksIfNeeded(Working w, ArchivedMarks archived, Instant now) {
+        Control ctl = w.ctl;
+        if (ctl.marks.size() <= settings.hotMarks()) {
+            return;
+        }
+        long cutoff = now.toEpochMilli() - settings.horizon().toMillis();
+        List<Mark> keep = new ArrayList<>();
+        long oldest = Long.MAX_VALUE;
+        long newest = 0;
+        for (Mark m : ctl.marks) {
+            if (m.appliedAtMillis() >= cutoff) {
+                keep.add(m);
+                oldest = Math.min(oldest, m.appliedAtMillis());
+                newest = Math.max(newest, m.appliedAtMillis());
+            }
+        }
+        if (!keep.isEmpty()) {
+            String chunkId = HexFormat.of().toHexDigits(settings.nonces().getAsLong());
+            ArchiveChunk chunk = new ArchiveChunk(ctl.archive.map(Control.ArchiveHead::chunkId), oldest, newest, keep);
+            settings.store().putArchive(id, chunkId, chunk.encode(),
+                    Instant.ofEpochMilli(newest).plus(settings.horizon()));
+            chunks.put(chunkId, chunk);
+            ctl.archive = Optional.of(new Control.ArchiveHead(chunkId, newest));
+            for (Mark m : keep) {
+                archived.learn(m.senderKey(), OptionalLong.of(m.seq()));
+            }
+            event(RuntimeEvent.Kind.MARKS_ARCHIVED, keep.size() + " sender marks to chunk " + chunkId);
+        }
+        ctl.marks.clear();
+    }
+
+    private StoredRecord encode(Working w) {
+        w.ctl.nonce = settings.nonces().getAsLong();
+        return new StoredRecord(w.version + 1, settings.codec().encode(w.state), w.ctl.encode());
+    }
+
+    /**
+     * After a commit failed with an error that may have come after the write (a timeout), reads the record back: if
+     * it is exactly what this run wrote (its nonce is this attempt's own), the commit happened.
+     */
+    private boolean committedDespite(StoredRecord next) {
+        try {
+            Optional<StoredRecord> now = settings.store().load(id);
+            return now.isPresent() && now.get().version() == next.version()
+                    && Arrays.equals(now.get().control(), next.control())
+                    && Arrays.equals(now.get().state(), next.state());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean onlyMessages(Control c) {
+        for (OutboxEntry e : c.outbox) {
+            if (!(e instanceof OutboxEntry.Message)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<OutgoingMessage> messages(Control c) {
+        List<OutgoingMessage> out = new ArrayList<>(c.outbox.size());
+        for (OutboxEntry e : c.outbox) {
+            if (e instanceof OutboxEntry.Message m) {
+                out.add(Outbound.message(id, prefix(), m, settings.keys()));
+            }
+        }
+        return out;
+    }
+
+    private String prefix() {
+        if (idPrefix == null) {
+            idPrefix = Outbound.idPrefix(id); // a digest: only for actors that send
+        }
+        return idPrefix;
+    }
+
+    /** Sends the committed outbox: messages, timer firings to the scheduler, stored dead letters. */
+    private Optional<String> flush(Control c) {
+        List<OutgoingMessage> messages = new ArrayList<>();
+        List<ScheduledMessage> timers = new ArrayList<>();
+        List<OutboxEntry.DeadLetter> letters = new ArrayList<>();
+        for (OutboxEntry e : c.outbox) {
+            if (e instanceof OutboxEntry.Message m) {
+                messages.add(Outbound.message(id, prefix(), m, settings.keys()));
+            } else if (e instanceof OutboxEntry.Timer t) {
+                timers.add(Outbound.timer(id, prefix(), t, settings.keys()));
+            } else if (e instanceof OutboxEntry.DeadLetter d) {
+                letters.add(d);
+            }
+        }
+        try {
+            if (!messages.isEmpty()) {
+                settings.mailbox().send(messages);
+            }
+            if (!timers.isEmpty()) {
+                settings.scheduler().orElseThrow(() -> new io.fifoactors.core.ConfigurationException(
+                        "an actor set a timer, but the actor system has no scheduler")).schedule(timers);
+            }
+            for (OutboxEntry.DeadLetter d : letters) {
+                settings.mailbox().deadLetter(new DeadLetter(groupId, d.messageId(),
+                        DeadLetter.idFor(groupId, "o" + d.outSeq()), Map.of(io.fifoactors.core.runtime.Envelope.TYPE,
+                        d.type()), d.body(), d.reason()));
+            }
+        } catch (RuntimeException e) {
+            event(RuntimeEvent.Kind.PORT_FAILURE, "outbox send failed: " + Failures.describe(e));
+            return Optional.of(Failures.describe(e));
+        }
+        caches.markSent(id, c.outbox.get(c.outbox.size() - 1).outSeq());
+        return Optional.empty();
+    }
+
+    /**
+     * Writes the record again without the outbox, now that all of it is sent, so that the next consumer of this actor
+     * (often another one, which cannot know) does not send it again. Best effort: if it fails, the entries are sent
+     * again later and their receivers recognise them.
+     */
+    private void clearOutbox(StoredRecord record) {
+        Control c = Control.decode(record.control());
+        if (c.outbox.isEmpty() || c.outbox.get(c.outbox.size() - 1).outSeq() > caches.sentUpTo(id)) {
+            return; // nothing to clear, or not all of it known sent
+        }
+        c.outbox.clear();
+        c.nonce = settings.nonces().getAsLong();
+        StoredRecord cleared = new StoredRecord(record.version() + 1, record.state(), c.encode());
+        try {
+            settings.store().commit(id, record.version(), cleared);
+            caches.remember(id, cleared);
+        } catch (RuntimeException e) {
+            caches.forget(id);
+            event(RuntimeEvent.Kind.OUTBOX_CLEAR_FAILED, Failures.describe(e));
+        }
+    }
+
+    private List<Retry> deadLetterAll(String reason) {
+        List<Retry> retry = new ArrayList<>();
+        for (int k = 0; k < deliveries.size(); k++) {
+            Delivery d = deliveries.get(k);
+            try {
+                settings.mailbox().deadLetter(DeadLetter.of(d, reason));
+                emit(new Outcome(groupId, d.messageId(), Outcome.Kind.DEAD_LETTERED, reason, d.receiveCount()));
+            } catch (RuntimeException e) {
+                for (Delivery r : deliveries.subList(k, deliveries.size())) {
+                    retry.add(new Retry(r, RetryCause.INFRASTRUCTURE));
+                    emit(new Outcome(groupId, r.messageId(), Outcome.Kind.RETRIED, "dead-lettering failed: "
+                            + Failures.describe(e), r.receiveCount()));
+                }
+                break;
+            }
+        }
+        return retry;
+    }
+
+    private List<Retry> retryFrom(int k, String reason, RetryCause cause) {
+        return retryFrom(k, reason, cause, true);
+    }
+
+    private List<Retry> retryFrom(int k, String reason, RetryCause cause, boolean report) {
+        List<Retry> retry = new ArrayList<>(deliveries.size() - k);
+        for (Delivery d : deliveries.subList(k, deliveries.size())) {
+            retry.add(new Retry(d, cause));
+        }
+        if (report) {
+            emitRetries(k, reason);
+        }
+        if (cause == RetryCause.INFRASTRUCTURE) {
+            event(RuntimeEvent.Kind.PORT_FAILURE, reason);
+        }
+        return retry;
+    }
+
+    private void emitRetries(int k, String reason) {
+        for (Delivery d : deliveries.subList(k, deliveries.size())) {
+            emit(new Outcome(groupId, d.messageId(), Outcome.Kind.RETRIED, reason, d.receiveCount()));
+        }
+    }
+
+    private void emit(Outcome o) {
+        try {
+            settings.listener().onOutcome(o);
+        } catch (RuntimeException ignored) {
+            // a listener must not change what happened to a message
+        }
+    }
+
+    private void event(RuntimeEvent.Kind kind, String detail) {
+        try {
+            settings.listener().onEvent(new RuntimeEvent(groupId, kind, detail));
+        } catch (RuntimeException ignored) {
+            // as above
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.fifoactors.core.internal;
+
+import io.fifoactors.core.ActorId;
+import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.ScheduledMessage;
+import io.fifoactors.core.runtime.Envelope;
+import io.fifoactors.core.runtime.MessageKeys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds the runtime's own messages, signed: actor-to-actor messages from outbox entries, timer firings, wakes and
+ * unparks. Ids are deterministic, so a re-send is the same message to the mailbox's deduplication. Stateless.
+ */
+final class Outbound {
+    private Outbound() {
+    }
+
+    /** A stable, short, collision-resistant prefix for the ids of an actor's messages: 24 hex digits of a SHA-256. */
+    static String idPrefix(ActorId id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.groupId().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    static OutgoingMessage message(ActorId sender, String prefix, OutboxEntry.Message e, MessageKeys keys) {
+        String from = new Inbound.From(sender.groupId(), e.outSeq(), e.committedAtMillis()).attribute();
+        return signed(e.target(), prefix + "-" + e.outSeq(), e.type(), from, e.body(), keys);
+    }
+
+    static ScheduledMessage timer(ActorId self, String prefix, OutboxEntry.Timer t, MessageKeys keys) {
+        byte[] body = (t.generation() + " " + t.key()).getBytes(StandardCharsets.UTF_8);
+        OutgoingMessage m = signed(self.groupId(), "t" + prefix + "-" + t.outSeq(), Envelope.SYSTEM_TIMER, null,
+                body, keys);
+        return new ScheduledMessage(m, Instant.ofEpochMilli(t.dueMillis()));
+    }
+
+    static OutgoingMessage system(ActorId target, String requestId, String type, byte[] body, MessageKeys keys) {
+        return signed(target.groupId(), requestId, type, null, body, keys);
+    }
+
+    private static OutgoingMessage signed(String group, String id, String type, String from, byte[] body,
+                                          MessageKeys keys) {
+        Map<String, String> attrs = new LinkedHashMap<>(4);
+        attrs.put(Envelope.TYPE, type);
+        if (from != null) {
+            attrs.put(Envelope.FROM, from);
+        }
+        attrs.put(Envelope.AUTH, keys.sign(Signing.input(group, id, type, from == null ? "" : from, body)));
+        return new OutgoingMessage(group, id, attrs, body);
+    }
+
+    /** The generation and key of a timer firing's body, or null if it is not one. */
+    static TimerFiring parseTimer(byte[] body) {
+        String s = new String(body, StandardCharsets.UTF_8);
+        int space = s.indexOf(' ');
+        if (space <= 0) {
+            return null;
+        }
+        try {
+            return new TimerFiring(Long.parseLong(s.substring(0, space)), s.substring(space + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    record TimerFiring(long generation, String key) {
+    }
+}

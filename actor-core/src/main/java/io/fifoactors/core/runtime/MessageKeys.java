@@ -1,0 +1,193 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.ConfigurationException;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The secret keys that authenticate the runtime's own messages: actor-to-actor messages (their sender, sequence
+ * and commit time), timer firings, wakes and unparks carry an HMAC-SHA256 tag made with the <em>current</em> key;
+ * a received one is accepted if the tag matches the current or the <em>previous</em> key (so keys rotate without a
+ * stop: deploy the new key as current with the old as previous everywhere, then drop the old). A producer that may
+ * send to the queue but does not hold a key cannot forge a sender, a sequence number or a system message: such a
+ * message is dead-lettered with the reason {@code unauthenticated}. Every consumer and operator tool of one queue
+ * needs the same keys.
+ *
+ * <pre>{@code
+ * MessageKeys keys = MessageKeys.parse(System.getenv("FA_MESSAGE_KEYS"));   // "k2:<base64>,k1:<base64>"
+ * ActorSystem.builder().messageKeys(keys)...
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} never shows a secret.
+ */
+public final class MessageKeys {
+    /** The shortest secret accepted (256 bits). */
+    public static final int MIN_SECRET_BYTES = 32;
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final String currentId;
+    private final Map<String, Mac> prototypes;
+
+    private MessageKeys(String currentId, Map<String, Mac> prototypes) {
+        this.currentId = currentId;
+        this.prototypes = prototypes;
+    }
+
+    /** Keys with only a current key. */
+    public static MessageKeys of(String keyId, byte[] secret) {
+        Map<String, Mac> m = new LinkedHashMap<>();
+        m.put(checkId(keyId), mac(keyId, secret));
+        return new MessageKeys(keyId, m);
+    }
+
+    /** These keys with {@code keyId} accepted as the previous key (during a rotation). */
+    public MessageKeys withPrevious(String keyId, byte[] secret) {
+        if (keyId.equals(currentId)) {
+            throw new ConfigurationException("the previous message key must have another id than the current one");
+        }
+        Map<String, Mac> m = new LinkedHashMap<>();
+        m.put(currentId, prototypes.get(currentId));
+        m.put(checkId(keyId), mac(keyId, secret));
+        return new MessageKeys(currentId, m);
+    }
+
+    /**
+     * Keys from their text form: {@code id:base64secret}, the current key first, optionally a comma and the previous
+     * one. Ids are 1 to 16 letters, digits, '_' or '-'; secrets at least 32 bytes.
+     *
+     * @throws ConfigurationException with a message that names no secret
+     */
+    public static MessageKeys parse(String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new ConfigurationException("message keys are empty: expected id:base64secret[,id:base64secret]");
+        }
+        List<String> parts = List.of(spec.trim().split(","));
+        if (parts.size() > 2) {
+            throw new ConfigurationException("message keys: at most two (current, previous), found " + parts.size());
+        }
+        MessageKeys keys = null;
+        for (String p : parts) {
+            int colon = p.indexOf(':');
+            if (colon <= 0) {
+                throw new ConfigurationException("message keys: each key is id:base64secret");
+            }
+            String id = p.substring(0, colon).trim();
+            byte[] secret;
+            try {
+                secret = Base64.getDecoder().decode(p.substring(colon + 1).trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("message key " + checkId(id) + " is not valid Base64");
+            }
+            keys = keys == null ? of(id, secret) : keys.withPrevious(id, secret);
+        }
+        return keys;
+    }
+
+    /** A fresh random key (for tests, simulations and single-process use): every party must share the instance. */
+    public static MessageKeys random() {
+        byte[] secret = new byte[MIN_SECRET_BYTES];
+        new SecureRandom().nextBytes(secret);
+        return of("r" + HexFormat.of().formatHex(secret, 0, 4), secret);
+    }
+
+    /** A key derived from {@code seed}, for deterministic simulations only (never for production). */
+    public static MessageKeys forSimulation(long seed) {
+        try {
+            byte[] secret = MessageDigest.getInstance("SHA-256")
+                    .digest(("fifo-actors simulation key " + seed).getBytes(StandardCharsets.UTF_8));
+            return of("sim", secret);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    /** The id of the key new tags are made with. */
+    public String currentKeyId() {
+        return currentId;
+    }
+
+    /** The tag of {@code data} under the current key: {@code keyId:base64url(first 16 bytes of the HMAC)}. */
+    public String sign(byte[] data) {
+        return currentId + ":" + tag(prototypes.get(currentId), data);
+    }
+
+    /** Whether {@code signature} (as {@link #sign} makes it) is a valid tag of {@code data} under a known key. */
+    public Verification verify(byte[] data, String signature) {
+        int colon = signature.indexOf(':');
+        if (colon <= 0) {
+            return Verification.MALFORMED;
+        }
+        Mac proto = prototypes.get(signature.substring(0, colon));
+        if (proto == null) {
+            return Verification.UNKNOWN_KEY;
+        }
+        byte[] expected = tag(proto, data).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = signature.substring(colon + 1).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? Verification.VALID : Verification.MISMATCH;
+    }
+
+    /** The result of {@link #verify}. */
+    public enum Verification { VALID, MALFORMED, UNKNOWN_KEY, MISMATCH }
+
+    /** The ids of the accepted keys, current first. */
+    public List<String> keyIds() {
+        return List.copyOf(prototypes.keySet());
+    }
+
+    /** The previous key's id, if one is accepted. */
+    public Optional<String> previousKeyId() {
+        return prototypes.keySet().stream().filter(k -> !k.equals(currentId)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return "MessageKeys[current " + currentId + previousKeyId().map(p -> ", previous " + p).orElse("") + "]";
+    }
+
+    private static String tag(Mac proto, byte[] data) {
+        Mac mac;
+        try {
+            mac = (Mac) proto.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the platform's HmacSHA256 cannot be cloned", e);
+        }
+        byte[] full = mac.doFinal(data);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    }
+
+    private static Mac mac(String keyId, byte[] secret) {
+        Objects.requireNonNull(secret, "secret");
+        if (secret.length < MIN_SECRET_BYTES) {
+            throw new ConfigurationException("message key " + keyId + " has " + secret.length + " bytes; at least "
+                    + MIN_SECRET_BYTES + " are required");
+        }
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret, ALGORITHM));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
+        }
+    }
+
+    private static String checkId(String id) {
+        Objects.requireNonNull(id, "keyId");
+        if (id.isEmpty() || id.length() > 16 || !id.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            throw new ConfigurationException("a message key id has 1 to 16 letters, digits, '_' or '-'");
+        }
+        return id;
+    }
+}
