@@ -63,17 +63,22 @@ final class TemplateTools {
             }
         }
         String home = System.getProperty("user.home");
-        tried.add(Paths.get(System.getenv().getOrDefault("PYENV_ROOT", home + "/.pyenv"), "shims", "cfn-lint"));
-        tried.add(Paths.get(home, ".local", "bin", "cfn-lint"));
+        List<Path> usual = new ArrayList<>();
+        if (System.getenv("PYENV_ROOT") != null) {
+            usual.add(Paths.get(System.getenv("PYENV_ROOT"), "shims", "cfn-lint"));
+        }
+        usual.add(Paths.get(home, ".pyenv", "shims", "cfn-lint"));
+        usual.add(Paths.get(home, ".local", "bin", "cfn-lint"));
+        tried.addAll(usual);
         for (Path p : tried) {
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return p;
             }
         }
-        throw new AssertionError("cfn-lint was not found (looked on the PATH and at " + tried.subList(
-                Math.max(0, tried.size() - 2), tried.size()) + "). It comes preinstalled (pip, cfn-lint 1.51.0) on"
-                + " the project's machine image; elsewhere install it (pip install cfn-lint) or name it with -D"
-                + CFN_LINT_PROPERTY + "=/path/to/cfn-lint. The template is not checked without it.");
+        throw new AssertionError("cfn-lint was not found (looked on the PATH and at " + usual + "). It comes"
+                + " preinstalled (pip, cfn-lint 1.51.0) on the project's machine image; elsewhere install it (pip"
+                + " install cfn-lint) or name it with -D" + CFN_LINT_PROPERTY + "=/path/to/cfn-lint. The template is"
+                + " not checked without it.");
     }
 
     /** The Python beside cfn-lint (its own interpreter: the one that has the SAM translator), else python3. */
