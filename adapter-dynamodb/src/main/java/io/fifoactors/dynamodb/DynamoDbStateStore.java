@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +70,12 @@ public final class DynamoDbStateStore implements StateStore {
     static final long BACKOFF_BASE_MILLIS = 25;
     static final long BACKOFF_MAX_MILLIS = 1000;
     static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    /**
+     * Backoff jitter. Not ThreadLocalRandom: on Lambda with SnapStart every execution environment resumes from one
+     * snapshot, with the seeds it holds, so all of them would draw the same delays and retry in step. SecureRandom
+     * reads the kernel's entropy as it goes, as AWS advises for randomness under SnapStart.
+     */
+    static final SecureRandom JITTER = new SecureRandom();
 
     /** How the store waits between retries; replaced in tests. */
     interface Sleeper {
@@ -187,7 +193,7 @@ public final class DynamoDbStateStore implements StateStore {
 
     private void backoff(int retry) {
         long ceiling = Math.min(BACKOFF_MAX_MILLIS, BACKOFF_BASE_MILLIS << Math.min(retry, 20));
-        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        long delay = ceiling / 2 + JITTER.nextLong(ceiling / 2 + 1);
         try {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -423,6 +424,14 @@ class DynamoDbStateStoreTest {
             total += sleeps.get(i);
         }
         assertTrue(total <= 8 * DynamoDbStateStore.BACKOFF_MAX_MILLIS, "bounded: " + total);
+    }
+
+    @Test
+    void backoffJitterDrawsFromTheKernelNotFromSeedsASnapshotWouldCopy() {
+        // the OS-backed algorithms read fresh entropy per call; SHA1PRNG and DRBG keep a seed in the heap, which a
+        // SnapStart snapshot would hand to every restored execution environment alike
+        assertTrue(Set.of("NativePRNG", "NativePRNGNonBlocking", "Windows-PRNG")
+                .contains(DynamoDbStateStore.JITTER.getAlgorithm()), DynamoDbStateStore.JITTER.getAlgorithm());
     }
 
     @Test

@@ -229,6 +229,19 @@ class DeployTemplateIT {
     }
 
     @Test
+    void theAuditTrailOutlivesTheStack() {
+        // the actors' records, the messages given up on and the outcome log lines survive sam delete and replacement
+        for (String name : List.of("ActorTable", "DeadLetterQueue", "FunctionLogGroup")) {
+            Map<String, Object> r = map(resources, name);
+            assertEquals("Retain", r.get("DeletionPolicy"), name + " DeletionPolicy");
+            assertEquals("Retain", r.get("UpdateReplacePolicy"), name + " UpdateReplacePolicy");
+        }
+        // the mailbox only holds messages in transit: deleted on purpose, and said so
+        assertEquals("Delete", map(resources, "MailboxQueue").get("DeletionPolicy"));
+        assertEquals("Delete", map(resources, "MailboxQueue").get("UpdateReplacePolicy"));
+    }
+
+    @Test
     void theRoleGrantsOnlyTheActionsTheFunctionUsesOnItsOwnResources() {
         Map<String, Object> role = resource("FunctionRole", "AWS::IAM::Role");
         assertFalse(role.containsKey("ManagedPolicyArns"), "no managed policies");

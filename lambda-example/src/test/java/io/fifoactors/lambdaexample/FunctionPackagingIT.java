@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,6 +130,9 @@ class FunctionPackagingIT {
             assertTrue(lines.stream().anyMatch(l -> "outcome".equals(l.path("message").asText())
                     && "account/alice".equals(l.path("actor").asText()) && l.has("sequence")));
             assertFalse(fn.stdout.stream().anyMatch(l -> l.contains("\"amount\"")), "a payload was logged");
+            // the function jar's own SLF4J provider is found: no "No SLF4J providers were found" at cold start
+            fn.stopAndReadAll(Duration.ofSeconds(10));
+            assertFalse(fn.output().contains("SLF4J"), fn.output());
 
             List<Double> warm = timings.subList(3, timings.size()).stream()
                     .map(RuntimeApiServer.Result::latencyMillis).sorted().collect(Collectors.toList());
@@ -147,6 +153,23 @@ class FunctionPackagingIT {
                     warm.get(0), warm.get(warm.size() - 1), handlerMillis.get(0),
                     warmHandler.get(warmHandler.size() / 2), FunctionProcess.functionJar().toFile().length());
         }
+    }
+
+    @Test
+    void theJarHoldsTheFunctionButNotTheDemoAndBindsItsOwnLogProvider() throws IOException {
+        List<String> entries = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(FunctionProcess.functionJar().toFile())) {
+            jar.stream().forEach(e -> entries.add(e.getName()));
+            assertEquals(List.of(), entries.stream().filter(n -> n.startsWith("io/fifoactors/examples/demo/"))
+                    .collect(Collectors.toList()), "the demo stays out of the function");
+            assertTrue(entries.contains("io/fifoactors/examples/ledger/Account.class"), "the ledger is in");
+            ZipEntry services = jar.getEntry("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
+            assertNotNull(services, "no SLF4J provider");
+            assertEquals(FunctionLogProvider.class.getName(),
+                    new String(jar.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+        assertFalse(entries.stream().anyMatch(n -> n.startsWith("org/slf4j/simple/") || n.startsWith("org/slf4j/nop/")),
+                "no other provider");
     }
 
     @Test

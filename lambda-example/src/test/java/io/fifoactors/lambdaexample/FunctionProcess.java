@@ -38,11 +38,13 @@ final class FunctionProcess implements AutoCloseable {
     final List<String> stdout = Collections.synchronizedList(new ArrayList<>());
     final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
 
+    private final List<Thread> drains;
+
     private FunctionProcess(Process process, long startedNanos) {
         this.process = process;
         this.startedNanos = startedNanos;
-        drain(process.getInputStream(), stdout, "function-stdout");
-        drain(process.getErrorStream(), stderr, "function-stderr");
+        drains = List.of(drain(process.getInputStream(), stdout, "function-stdout"),
+                drain(process.getErrorStream(), stderr, "function-stderr"));
     }
 
     static Path functionJar() {
@@ -168,6 +170,23 @@ final class FunctionProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the process and waits until everything it wrote has been read: then the output is complete. */
+    void stopAndReadAll(Duration timeout) {
+        close();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (Thread t : drains) {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (t.isAlive()) {
+                    throw new AssertionError(t.getName() + " was not closed within " + timeout);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     String output() {
         return "stdout:\n" + String.join("\n", stdout) + "\nstderr:\n" + String.join("\n", stderr);
     }
@@ -225,7 +244,7 @@ final class FunctionProcess implements AutoCloseable {
         throw new IllegalStateException("jni/" + name + " is not in " + jar);
     }
 
-    private static void drain(InputStream in, List<String> sink, String name) {
+    private static Thread drain(InputStream in, List<String> sink, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -237,6 +256,7 @@ final class FunctionProcess implements AutoCloseable {
         }, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     static void deleteTree(Path root) {
