@@ -12,8 +12,9 @@ import java.util.function.Predicate;
  * A generator of values of type {@code T} from a seeded source of randomness, and the way they shrink.
  *
  * <p>Generators are built from the factories and combinators here. Each one reduces to a sequence of random choices
- * in which a smaller number means a simpler value: integers count outward from the value nearest 0, lists record one
- * choice per element after their minimum size, {@link #oneOf} and {@link #frequency} count from their first choice.
+ * in which a smaller number means a simpler value: a number is a side of the value nearest 0 and a distance from it,
+ * a list records a "one more" before each element after its minimum size, {@link #oneOf} and {@link #frequency}
+ * count from their first choice.
  * {@link Property} records the choices of a failing try and shrinks the recorded sequence, not the values, so every
  * combinator shrinks without doing anything for it: a {@code map} shrinks its source, a {@code combine} each
  * component, a {@code flatMap} its outer value while the inner one reuses what it can of its old choices.
@@ -114,7 +115,9 @@ public final class Gen<T> {
         boolean below = min < target;
         return new Gen<>(s -> {
             // the side first, then the distance from the target, so that both shrink toward the target
-            boolean down = above && below ? s.choose(1) == 1 : below;
+            boolean down = above && below
+                    ? side(s, s.unrecorded(DOUBLE_STEPS) < (target - min) / (max - min) * DOUBLE_STEPS)
+                    : below;
             double fraction = s.choose(DOUBLE_STEPS) / (double) DOUBLE_STEPS;
             double v = down ? target - fraction * (target - min) : target + fraction * (max - target);
             return Math.min(max, Math.max(min, v));
@@ -672,22 +675,34 @@ public final class Gen<T> {
     // ---------------------------------------------------------------- ranges
 
     /**
-     * An inclusive range of longs drawn as one choice that counts outward from its target, the value nearest 0:
-     * choice 0 is the target, then one above, one below, two above, two below, ... and, once the nearer bound is
-     * passed, on along the longer side alone. A smaller choice is so never farther from the target, which is what
-     * shrinking needs. The arithmetic is unsigned because the full range of longs has 2^64 values.
+     * The side of a range's target a number lies on: {@code true} below, {@code false} above, recorded as a choice of
+     * its own so that shrinking lowers the distance on one side without crossing to the other (a property may fail
+     * for negative numbers only) and crosses to the positive side by lowering this choice. Generating, the side is
+     * {@code proportionalBelow}, drawn in proportion to the sides' sizes so that values are uniform over the range,
+     * but for one draw in sixteen that picks either side alike: otherwise -3 would all but never come out of
+     * {@code [-3, 10^12]}.
+     */
+    private static boolean side(Source s, boolean proportionalBelow) {
+        long planned = 0;
+        if (s.generating()) {
+            planned = (s.unrecorded(15) == 0 ? s.unrecorded(1) == 1 : proportionalBelow) ? 1 : 0;
+        }
+        return s.chooseAs(1, planned) == 1;
+    }
+
+    /**
+     * An inclusive range of longs drawn as a side of its target, the value nearest 0, and a distance from it: both
+     * shrink toward the target. The arithmetic is unsigned, as the full range of longs has 2^64 values.
      */
     private static final class Range {
         private final long target;
         private final long up;
         private final long down;
-        private final long both;
 
         private Range(long target, long up, long down) {
             this.target = target;
             this.up = up;
             this.down = down;
-            this.both = Long.compareUnsigned(up, down) <= 0 ? up : down;
         }
 
         static Range of(long min, long max, String name) {
@@ -699,19 +714,11 @@ public final class Gen<T> {
         }
 
         long generate(Source s) {
-            // besides 0 (the target) and the last choice (the bound on the longer side), favour the other bound
-            boolean upLonger = Long.compareUnsigned(up, down) > 0;
-            long otherBound = upLonger ? (down == 0 ? 0 : 2 * down) : (up == 0 ? 0 : 2 * up - 1);
-            return valueAt(s.choose(up + down, otherBound));
-        }
-
-        private long valueAt(long choice) {
-            // 2 * both <= up + down < 2^64, so neither this nor choice + 1 below overflows
-            if (Long.compareUnsigned(choice, 2 * both) <= 0) {
-                return (choice & 1) == 1 ? target + ((choice + 1) >>> 1) : target - (choice >>> 1);
-            }
-            long distance = choice - both;
-            return Long.compareUnsigned(up, down) > 0 ? target + distance : target - distance;
+            boolean below = up != 0 && down != 0
+                    ? side(s, Long.compareUnsigned(s.unrecorded(up + down), down) < 0)
+                    : down != 0;
+            // the distance favours 0 and the bound of its side, as Source.choose does
+            return below ? target - s.choose(down) : target + s.choose(up);
         }
     }
 }

@@ -88,9 +88,12 @@ final class Source {
         return generating() ? record(generated) : choose(maxIndex);
     }
 
-    /** A random number in {@code [0, maxIndex]} that is not recorded: only for plans the recorded choices encode. */
+    /**
+     * A random number in {@code [0, maxIndex]} that is not recorded, for plans that the recorded choices encode (see
+     * {@link #chooseAs}); replaying, where the plan does not matter, 0.
+     */
     long unrecorded(long maxIndex) {
-        return uniform(maxIndex);
+        return random == null ? 0 : uniform(maxIndex);
     }
 
     private long uniform(long maxIndex) {
