@@ -68,7 +68,8 @@ final class Runner {
     private void run() {
         if (settings.replay().isPresent()) {
             long trySeed = settings.replay().getAsLong();
-            runTry(trySeed, OptionalLong.empty(), "The replayed try (try seed " + trySeed + ")", ".replay(" + trySeed + "L) runs it again.");
+            runTry(trySeed, OptionalLong.empty(), "The replayed try (try seed " + trySeed + ")",
+                    ".replay(" + trySeed + "L) runs it again.");
             return;
         }
         List<List<Object>> examples = settings.examples();
@@ -83,19 +84,20 @@ final class Runner {
                         OptionalLong.empty(), 0);
             }
         }
-        boolean seedInCode = settings.seed().isPresent();
         long seed = settings.seed().orElseGet(() -> systemLong(SEED_PROPERTY)
                 .orElseGet(() -> ThreadLocalRandom.current().nextLong()));
         int tries = settings.tries().orElseGet(() -> systemTries().orElse(DEFAULT_TRIES));
         // each try has a seed of its own, drawn from the property's, so that one try can be replayed alone
         SplittableRandom trySeeds = new SplittableRandom(seed);
+        // a seed set in the code wins over the system property, so the hint names what will work
+        String replay = settings.seed().isPresent()
+                ? "The code's .seed(" + seed + "L) replays the run"
+                : "-D" + SEED_PROPERTY + "=" + seed + " -D" + TRIES_PROPERTY + "=" + tries + " (or .seed(" + seed
+                + "L) in the code) replays the run";
         for (int i = 1; i <= tries; i++) {
             long trySeed = trySeeds.nextLong();
-            String replay = seedInCode
-                    ? "The code's .seed(" + seed + "L) replays the run"
-                    : "-D" + SEED_PROPERTY + "=" + seed + " -D" + TRIES_PROPERTY + "=" + tries + " (or .seed(" + seed
-                    + "L) in the code) replays the run";
-            runTry(trySeed, OptionalLong.of(seed), "Try " + i + " of " + tries + " (property seed " + seed + ", try seed " + trySeed + ")",
+            runTry(trySeed, OptionalLong.of(seed),
+                    "Try " + i + " of " + tries + " (property seed " + seed + ", try seed " + trySeed + ")",
                     replay + "; .replay(" + trySeed + "L) runs only this try.");
         }
     }

@@ -79,8 +79,9 @@ final class Shrinker {
     }
 
     /**
-     * Replays {@code candidate} (leaving the choices it replayed to in {@link #replayed}); keeps it if it is smaller and still fails the same way. Candidates that describe no
-     * value, are not smaller or were tried before cost no evaluation.
+     * Replays {@code candidate}, leaving the choices it replayed to in {@link #replayed}, and keeps it if it is smaller
+     * and still fails the same way. Candidates that describe no value, are not smaller or were tried before cost no
+     * evaluation.
      */
     private boolean tryCandidate(long[] candidate) {
         if (budgetSpent()) {

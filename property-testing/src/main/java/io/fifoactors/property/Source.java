@@ -46,17 +46,12 @@ final class Source {
         return random != null;
     }
 
-    /** A choice in {@code [0, maxIndex]} (unsigned); when generating, now and then 0 or maxIndex on purpose. */
-    long choose(long maxIndex) {
-        return choose(maxIndex, maxIndex);
-    }
-
     /**
-     * A choice in {@code [0, maxIndex]} (unsigned). When generating, about one draw in ten is one of the edges 0,
-     * {@code maxIndex} and {@code favourite}, because bugs live at the edges and uniform draws over a wide range
-     * almost never hit them.
+     * A choice in {@code [0, maxIndex]} (unsigned). When generating, about one draw in eleven is 0 or
+     * {@code maxIndex}, because bugs live at the edges (0, the bounds) and uniform
+     * draws over a wide range almost never hit them.
      */
-    long choose(long maxIndex, long favourite) {
+    long choose(long maxIndex) {
         if (size < replayed.length) {
             // an edited sequence may hold a number too big for this choice: the largest allowed is the closest
             return record(Long.compareUnsigned(replayed[size], maxIndex) <= 0 ? replayed[size] : maxIndex);
@@ -67,10 +62,8 @@ final class Source {
         int edge = random.nextInt(32);
         if (edge == 0) {
             return record(0);
-        } else if (edge == 1) {
+        } else if (edge <= 2) {
             return record(maxIndex);
-        } else if (edge == 2 && Long.compareUnsigned(favourite, maxIndex) <= 0) {
-            return record(favourite);
         }
         return record(uniform(maxIndex));
     }
