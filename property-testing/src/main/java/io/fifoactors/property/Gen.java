@@ -548,7 +548,10 @@ public final class Gen<T> {
     }
 
     /**
-     * Makes a value of three components, for {@link #combine(Gen, Gen, Gen, Fn3)}; a record constructor fits.
+     * Makes a value of three components, for {@link #combine(Gen, Gen, Gen, Fn3)}; a record constructor fits:
+     * {@code Gen.combine(kinds, actors, targets, Op::new)}.
+     *
+     * <p>Thread-safety: that of the implementation; a generator may call it from any thread that generates.
      *
      * @param <A> the type of the first component
      * @param <B> the type of the second component
@@ -569,7 +572,10 @@ public final class Gen<T> {
     }
 
     /**
-     * Makes a value of four components, for {@link #combine(Gen, Gen, Gen, Gen, Fn4)}.
+     * Makes a value of four components, for {@link #combine(Gen, Gen, Gen, Gen, Fn4)}:
+     * {@code Gen.combine(a, b, c, d, Quad::new)}.
+     *
+     * <p>Thread-safety: that of the implementation.
      *
      * @param <A> the type of the first component
      * @param <B> the type of the second component
@@ -592,7 +598,10 @@ public final class Gen<T> {
     }
 
     /**
-     * Makes a value of five components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Fn5)}.
+     * Makes a value of five components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Fn5)}:
+     * {@code Gen.combine(a, b, c, d, e, Five::new)}.
+     *
+     * <p>Thread-safety: that of the implementation.
      *
      * @param <A> the type of the first component
      * @param <B> the type of the second component
@@ -617,7 +626,10 @@ public final class Gen<T> {
     }
 
     /**
-     * Makes a value of six components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Gen, Fn6)}.
+     * Makes a value of six components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Gen, Fn6)}:
+     * {@code Gen.combine(a, b, c, d, e, g, Six::new)}.
+     *
+     * <p>Thread-safety: that of the implementation.
      *
      * @param <A> the type of the first component
      * @param <B> the type of the second component
@@ -644,7 +656,10 @@ public final class Gen<T> {
     }
 
     /**
-     * Makes a value of seven components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Gen, Gen, Fn7)}.
+     * Makes a value of seven components, for {@link #combine(Gen, Gen, Gen, Gen, Gen, Gen, Gen, Fn7)}:
+     * {@code Gen.combine(a, b, c, d, e, g, h, Setup::new)}.
+     *
+     * <p>Thread-safety: that of the implementation.
      *
      * @param <A> the type of the first component
      * @param <B> the type of the second component

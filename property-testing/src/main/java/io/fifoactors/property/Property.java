@@ -376,7 +376,10 @@ public final class Property {
     }
 
     /**
-     * The body of a property of one value; fails by throwing, checked exceptions included.
+     * The body of a property of one value; fails by throwing, checked exceptions included:
+     * {@code list -> assertTrue(list.size() <= 10)}.
+     *
+     * <p>Thread-safety: {@code check} calls it on its own thread only.
      *
      * @param <A> the type of the value
      */
@@ -392,7 +395,9 @@ public final class Property {
     }
 
     /**
-     * The body of a property of two values.
+     * The body of a property of two values: {@code (x, y) -> assertEquals(x + y, y + x)}.
+     *
+     * <p>Thread-safety: {@code check} calls it on its own thread only.
      *
      * @param <A> the type of the first value
      * @param <B> the type of the second value
@@ -410,7 +415,9 @@ public final class Property {
     }
 
     /**
-     * The body of a property of three values.
+     * The body of a property of three values: {@code (x, y, z) -> assertEquals(x * (y + z), x * y + x * z)}.
+     *
+     * <p>Thread-safety: {@code check} calls it on its own thread only.
      *
      * @param <A> the type of the first value
      * @param <B> the type of the second value
@@ -430,7 +437,9 @@ public final class Property {
     }
 
     /**
-     * The body of a property of four values.
+     * The body of a property of four values: {@code (ops, n, faults, seed) -> assertTrue(run(ops, n, seed).ok())}.
+     *
+     * <p>Thread-safety: {@code check} calls it on its own thread only.
      *
      * @param <A> the type of the first value
      * @param <B> the type of the second value

@@ -17,11 +17,13 @@ import java.util.OptionalLong;
  * <p>Thread-safety: immutable but for what {@link Throwable} allows to change (stack trace, suppressed).
  */
 public final class PropertyFailure extends AssertionError {
+    // transient: the values need not be serializable, nor is OptionalLong; a test runner that serializes failures
+    // between processes still gets the message, the cause and the stack trace, which tell everything
     private final transient List<Object> original;
     private final transient List<Object> shrunk;
-    private final OptionalLong seed;
-    private final OptionalLong trySeed;
-    private final int shrinkSteps;
+    private final transient OptionalLong seed;
+    private final transient OptionalLong trySeed;
+    private final transient int shrinkSteps;
 
     PropertyFailure(String message, Throwable cause, List<Object> original, List<Object> shrunk, OptionalLong seed,
                     OptionalLong trySeed, int shrinkSteps) {
