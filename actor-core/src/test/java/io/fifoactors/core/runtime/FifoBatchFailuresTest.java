@@ -1,9 +1,7 @@
 package io.fifoactors.core.runtime;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.fifoactors.property.Gen;
+import io.fifoactors.property.Property;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,10 +24,13 @@ class FifoBatchFailuresTest {
         assertEquals(List.of(batch.get(2), batch.get(4)), failed);
     }
 
-    @Property
-    void keepsEveryGroupsOrderAndTouchesNoHealthyGroup(
-            @ForAll @Size(max = 10) List<@IntRange(max = 3) Integer> groups,
-            @ForAll @Size(max = 10) List<Boolean> failures) {
+    @Test
+    void keepsEveryGroupsOrderAndTouchesNoHealthyGroup() {
+        Property.forAll(Gen.integers(0, 3).list(0, 10), Gen.booleans().list(0, 10))
+                .check(FifoBatchFailuresTest::checkFailures);
+    }
+
+    private static void checkFailures(List<Integer> groups, List<Boolean> failures) {
         List<Msg> batch = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             batch.add(new Msg(i, "g" + groups.get(i), i < failures.size() && failures.get(i)));

@@ -1,9 +1,8 @@
 package io.fifoactors.core.runtime;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.fifoactors.property.Gen;
+import io.fifoactors.property.Property;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,12 @@ class IngressOrderTest {
     record Transfer(int n) implements Tx {
     }
 
-    @Property
-    void depositsGoFirstAndEachKindKeepsItsOrder(@ForAll @Size(max = 40) List<@IntRange(max = 1) Integer> kinds) {
+    @Test
+    void depositsGoFirstAndEachKindKeepsItsOrder() {
+        Property.forAll(Gen.integers(0, 1).list(0, 40)).check(IngressOrderTest::checkOrder);
+    }
+
+    private static void checkOrder(List<Integer> kinds) {
         List<Tx> batch = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
             batch.add(kinds.get(i) == 0 ? new Deposit(i) : new Transfer(i));
