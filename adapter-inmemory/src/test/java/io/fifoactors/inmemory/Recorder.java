@@ -3,7 +3,10 @@ package io.fifoactors.inmemory;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.Effect;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.PoisonPolicy;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,29 +44,39 @@ final class Recorder {
         }
     }
 
+    /** Hangs (moves the test's virtual clock by {@code millis}) on its first receive, then records {@code tag}. */
+    record Hang(String tag, long millis) implements Msg {
+    }
+
+    /** The virtual clock a {@link Hang} moves; set by the test that sends one. */
+    static volatile VirtualClock hangClock;
+
+    /** Handler time limit of the recorder types. */
+    static final Duration HANDLER_TIMEOUT = Duration.ofSeconds(10);
+
     static ActorType<Log, Msg> type(String name, PoisonPolicy policy) {
         return ActorType.builder(name, Log.class, Msg.class)
                 .initialState(id -> new Log(List.of()))
                 .poisonPolicy(policy)
-                .handler((log, m, ctx) -> {
-                    if (m instanceof Append a) {
-                        return Effect.persist(log.plus(a.tag()));
-                    }
-                    if (m instanceof Forward f) {
-                        return Effect.persist(log.plus(f.tag()))
-                                .send(ActorId.of(name, f.to()), new Forwarded(f.tag(), ctx.self().key()));
-                    }
-                    if (m instanceof Forwarded f) {
-                        return Effect.persist(log.plus("from " + f.from() + ": " + f.tag()));
-                    }
-                    if (m instanceof Poison p) {
-                        throw new IllegalStateException("poison " + p.tag());
-                    }
-                    Flaky f = (Flaky) m;
+                .handlerTimeout(HANDLER_TIMEOUT)
+                .on(Append.class, (log, a, ctx) -> Effect.persist(log.plus(a.tag())))
+                .on(Forward.class, (log, f, ctx) -> Effect.persist(log.plus(f.tag()),
+                        ActorRef.<Msg>unchecked(ActorId.of(name, f.to())).tell(new Forwarded(f.tag(), ctx.self().id().key()))))
+                .on(Forwarded.class, (log, f, ctx) -> Effect.persist(log.plus("from " + f.from() + ": " + f.tag())))
+                .on(Poison.class, (log, p, ctx) -> {
+                    throw new IllegalStateException("poison " + p.tag());
+                })
+                .on(Flaky.class, (log, f, ctx) -> {
                     if (ctx.metadata().receiveCount() < f.succeedOn()) {
                         throw new IllegalStateException("flaky " + f.tag());
                     }
                     return Effect.persist(log.plus(f.tag()));
+                })
+                .on(Hang.class, (log, h, ctx) -> {
+                    if (ctx.metadata().receiveCount() == 1 && hangClock != null) {
+                        hangClock.advance(Duration.ofMillis(h.millis()));
+                    }
+                    return Effect.persist(log.plus(h.tag()));
                 })
                 .build();
     }

@@ -1,6 +1,5 @@
 package io.fifoactors.inmemory;
 
-import io.fifoactors.core.ActorId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,13 +16,13 @@ class SimulationSmokeTest {
                 .consumers(4).seed(7).faults(FaultPlan.uniform(0.1)).build()) {
             List<String> expectedA = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                sim.system().send(ActorId.of("rec", "a"), new Recorder.Forward("t" + i, "b"), "in-" + i);
+                sim.system().tell(Recorder.REC.ref("a"), new Recorder.Forward("t" + i, "b"), "in-" + i);
                 expectedA.add("t" + i);
             }
             Simulation.RunResult r = sim.run();
             assertTrue(r.settled(), r.toString());
-            var a = sim.system().inspect(ActorId.of("rec", "a"), Recorder.Log.class);
-            var b = sim.system().inspect(ActorId.of("rec", "b"), Recorder.Log.class);
+            var a = sim.system().inspect(Recorder.REC, "a");
+            var b = sim.system().inspect(Recorder.REC, "b");
             assertEquals(expectedA, a.state().entries(), r.toString());
             assertEquals(50, b.state().entries().size(), r.toString());
             System.out.println(r);
@@ -50,7 +49,7 @@ class SimulationSmokeTest {
         java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00Z");
         try (Simulation sim = Simulation.builder().configure(b -> b.register(Recorder.REC)).consumers(1).seed(3)
                 .start(start).faults(plan).build()) {
-            sim.system().send(ActorId.of("rec", "a"), new Recorder.Append("t"), "in-1");
+            sim.system().tell(Recorder.REC.ref("a"), new Recorder.Append("t"), "in-1");
             Simulation.RunResult r = sim.run();
             assertTrue(r.settled(), r.toString());
             return Duration.between(start, r.endTime());

@@ -224,7 +224,7 @@ public abstract class MailboxContract {
         List<Delivery> got = receiveUntil(mailbox, VISIBILITY, l -> l.size() >= 3);
         assertEquals(List.of("a1", "a2", "a3"), got.stream().map(MailboxContract::text).collect(Collectors.toList()));
         assertEquals(List.of(), mailbox.acknowledge(got.subList(0, 1)));
-        mailbox.release(got.subList(1, 3), Duration.ZERO);
+        mailbox.retryAfter(got.subList(1, 3), Duration.ZERO);
 
         List<Delivery> again = drain(mailbox, 2);
         assertEquals(List.of("a2", "a3"), again.stream().map(MailboxContract::text).collect(Collectors.toList()));
@@ -283,7 +283,7 @@ public abstract class MailboxContract {
             assertEquals(1, got.size());
             assertEquals("poison", text(got.get(0)));
             assertEquals(attempt, got.get(0).receiveCount());
-            mailbox.release(got, Duration.ZERO);
+            mailbox.retryAfter(got, Duration.ZERO);
         }
         mailbox.send(List.of(msg("g/a", "a-2", "next")));
         List<Delivery> after = receiveUntil(mailbox, VISIBILITY, l -> !l.isEmpty());

@@ -146,7 +146,7 @@ public abstract class StateStoreContract {
                 store.commit(id, 0, new StoredRecord(1, ByteBuffer.allocate(4).putInt(i).array(), new byte[0]));
             }
         }
-        Map<ActorId, StoredRecord> found = store.loadAll(ids);
+        Map<ActorId, StoredRecord> found = store.loadAll(ids, io.fifoactors.core.port.Consistency.STRONG);
         for (int i = 0; i < 130; i++) {
             StoredRecord r = found.get(ids.get(i));
             if (i % 3 == 0) {
@@ -155,7 +155,7 @@ public abstract class StateStoreContract {
                 assertEquals(i, ByteBuffer.wrap(r.state()).getInt());
             }
         }
-        assertEquals(Map.of(), store.loadAll(List.of()));
+        assertEquals(Map.of(), store.loadAll(List.of(), io.fifoactors.core.port.Consistency.STRONG));
     }
 
     @Test
