@@ -1,7 +1,7 @@
 package io.fifoactors.testkit;
 
 import io.fifoactors.core.ActorId;
-import io.fifoactors.core.runtime.ActorSnapshot;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.runtime.Outcome;
 
 import java.util.List;
@@ -9,220 +9,178 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What one step of an {@link ActorTestKit} did: what happened to the message of the step (its last
- * {@link Outcome}), every outcome the step produced (a state change may also apply or expire deferred messages), the
- * messages the actor sent, and its durable record afterwards. The {@code then...} methods assert on it and return it,
- * failing with an {@link AssertionError} that shows expected and actual.
+ * What one step of an {@link ActorTestKit} did: the outcome of the step's own message (for {@link ActorTestKit#when}
+ * and the like), every outcome of the step (the messages the actors sent each other and timers that fired
+ * included), and the messages sent. The {@code then...} methods assert and return this result, so they chain.
  *
  * <pre>{@code
- * kit.given(new Counter(1))
- *    .when(new Take(5))
- *    .thenRejected("not enough")
- *    .thenState(new Counter(1))
- *    .thenSentNothing();
+ * kit.when(ACCOUNT.ref("a"), new Transfer("b", 5))
+ *    .thenApplied()
+ *    .thenState(new Balance(95))
+ *    .thenSent(ACCOUNT.ref("b"), new Credit("a", 5));
  * }</pre>
  *
- * <p>Immutable; safe to read from any thread.
- *
- * @param <S> the actor's state type
+ * <p>Immutable; not thread-safe (it reads the kit for states).
  */
-public final class Result<S> {
-    private final ActorId actor;
-    private final String step;
+public final class Result {
+    private final ActorTestKit kit;
+    private final String description;
+    private final ActorId target;
     private final String messageId;
-    private final Outcome outcome;
+    private final Outcome own;
     private final List<Outcome> outcomes;
     private final List<Sent> sent;
-    private final ActorSnapshot<S> snapshot;
 
-    Result(ActorId actor, String step, String messageId, Outcome outcome, List<Outcome> outcomes, List<Sent> sent,
-           ActorSnapshot<S> snapshot) {
-        this.actor = actor;
-        this.step = step;
+    Result(ActorTestKit kit, String description, ActorId target, String messageId, Outcome own,
+           List<Outcome> outcomes, List<Sent> sent) {
+        this.kit = kit;
+        this.description = description;
+        this.target = target;
         this.messageId = messageId;
-        this.outcome = outcome;
-        this.outcomes = List.copyOf(outcomes);
-        this.sent = List.copyOf(sent);
-        this.snapshot = snapshot;
+        this.own = own;
+        this.outcomes = outcomes;
+        this.sent = sent;
     }
 
-    /**
-     * The id of the step's own message: the message sent, or for an unpark the parked message it resolves; null for
-     * a wake, or an unpark of an actor that is not parked.
-     */
-    public String messageId() {
-        return messageId;
-    }
-
-    /** The last outcome of the step's own message, or null if it has none (see {@link #messageId()}). */
+    /** The outcome of the step's own message; fails if the step had none or the runtime reported none. */
     public Outcome outcome() {
-        return outcome;
-    }
-
-    /** The kind of {@link #outcome()}, or null. */
-    public Outcome.Kind kind() {
-        return outcome == null ? null : outcome.kind();
-    }
-
-    /** The reason when the step's message was rejected, dead-lettered or parked; otherwise null. */
-    public String reason() {
-        if (outcome == null) {
-            return null;
+        if (own == null) {
+            throw new AssertionError(description + ": " + (messageId == null ? "this step has no message of its own"
+                    : "the runtime reported no outcome for " + messageId) + "; outcomes: " + outcomes);
         }
-        return switch (outcome.kind()) {
-            case REJECTED, DEAD_LETTERED, PARKED -> outcome.detail();
-            default -> null;
-        };
+        return own;
     }
 
-    /** The actor's state after the step, as decoded from its stored record. */
-    public S state() {
-        return snapshot.state();
+    /** The kind of the step's own message's outcome. */
+    public Outcome.Kind kind() {
+        return outcome().kind();
     }
 
-    /** The actor's durable record after the step. */
-    public ActorSnapshot<S> snapshot() {
-        return snapshot;
+    /** The reason of a rejection, dead letter, park or retry of the step's own message. */
+    public String reason() {
+        return outcome().detail();
     }
 
-    /** The messages the actor sent during the step, in order (including any it sent to itself). */
-    public List<Sent> sent() {
-        return sent;
-    }
-
-    /** Every outcome of the step, in order, including redeliveries ({@code RETRIED}) and other messages' outcomes. */
+    /** Every outcome of the step, in order. */
     public List<Outcome> outcomes() {
         return outcomes;
     }
 
-    /** The last outcome this step gave the message with that id (for example a deferred one that is now applied). */
-    public Optional<Outcome> outcomeOf(String id) {
-        Objects.requireNonNull(id, "id");
-        Outcome last = null;
+    /** The outcome of the message {@code messageId} to the actor {@code to} in this step, if any. */
+    public Optional<Outcome> outcomeOf(ActorRef<?> to, String messageId) {
+        Outcome found = null;
         for (Outcome o : outcomes) {
-            if (id.equals(o.messageId())) {
-                last = o;
+            if (o.groupId().equals(to.id().groupId()) && o.messageId().equals(messageId)) {
+                found = o;
             }
         }
-        return Optional.ofNullable(last);
+        return Optional.ofNullable(found);
     }
 
-    /** Asserts that the step's message was applied. */
-    public Result<S> thenApplied() {
+    /** The messages the actors sent each other in this step, in order. */
+    public List<Sent> sent() {
+        return sent;
+    }
+
+    // ---- assertions ----
+
+    public Result thenApplied() {
         return thenOutcome(Outcome.Kind.APPLIED);
     }
 
-    /** Asserts that the step's message was rejected, for any reason. */
-    public Result<S> thenRejected() {
+    public Result thenRejected() {
         return thenOutcome(Outcome.Kind.REJECTED);
     }
 
-    /** Asserts that the step's message was rejected with exactly this reason. */
-    public Result<S> thenRejected(String reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (kind() != Outcome.Kind.REJECTED || !reason.equals(outcome.detail())) {
-            throw failure("it to be REJECTED with reason \"" + reason + "\"", actualOutcome());
+    /** Rejected with exactly {@code reason}. */
+    public Result thenRejected(String reason) {
+        thenRejected();
+        if (!own.detail().equals(reason)) {
+            throw new AssertionError(description + ": rejected with \"" + own.detail() + "\", expected \"" + reason
+                    + "\"");
         }
         return this;
     }
 
-    /** Asserts that the step's message was deferred (stashed with the actor). */
-    public Result<S> thenDeferred() {
+    public Result thenDeferred() {
         return thenOutcome(Outcome.Kind.DEFERRED);
     }
 
-    /** Asserts that the step's message went to the dead-letter queue. */
-    public Result<S> thenDeadLettered() {
+    public Result thenDeadLettered() {
         return thenOutcome(Outcome.Kind.DEAD_LETTERED);
     }
 
-    /**
-     * Asserts that the step's message went to the dead-letter queue with a reason that contains
-     * {@code reasonPart} (the runtime's reasons are long: "handler failed on receive 1 of 1: ...").
-     */
-    public Result<S> thenDeadLettered(String reasonPart) {
-        Objects.requireNonNull(reasonPart, "reasonPart");
-        if (kind() != Outcome.Kind.DEAD_LETTERED || outcome.detail() == null
-                || !outcome.detail().contains(reasonPart)) {
-            throw failure("it to be DEAD_LETTERED with a reason containing \"" + reasonPart + "\"", actualOutcome());
+    /** Dead-lettered with a reason that contains {@code reasonPart}. */
+    public Result thenDeadLettered(String reasonPart) {
+        thenDeadLettered();
+        if (!own.detail().contains(reasonPart)) {
+            throw new AssertionError(description + ": dead-lettered because \"" + own.detail()
+                    + "\", expected a reason containing \"" + reasonPart + "\"");
         }
         return this;
     }
 
-    /** Asserts that the actor parked with the step's message. */
-    public Result<S> thenParked() {
+    public Result thenParked() {
         return thenOutcome(Outcome.Kind.PARKED);
     }
 
-    /** Asserts that the step's message is held because the actor is parked. */
-    public Result<S> thenHeld() {
+    public Result thenHeld() {
         return thenOutcome(Outcome.Kind.HELD);
     }
 
-    /** Asserts the kind of the step's message's last outcome. */
-    public Result<S> thenOutcome(Outcome.Kind expected) {
-        Objects.requireNonNull(expected, "expected");
-        if (kind() != expected) {
-            throw failure("it to be " + expected, actualOutcome());
+    public Result thenOutcome(Outcome.Kind expected) {
+        Outcome o = outcome();
+        if (o.kind() != expected) {
+            throw new AssertionError(description + ": expected " + expected + " but was " + o.kind()
+                    + (o.detail().isEmpty() ? "" : " (" + o.detail() + ")"));
         }
         return this;
     }
 
-    /** Asserts the state after the step ({@code equals}). */
-    public Result<S> thenState(S expected) {
-        if (!Objects.equals(expected, state())) {
-            throw failure("state " + RoundTrip.show(expected), "the state is " + RoundTrip.show(state()));
+    /** The state of the actor the step's message went to. */
+    public Result thenState(Object expected) {
+        if (target == null) {
+            throw new AssertionError(description + ": this step has no target actor; use thenStateOf(ref, state)");
+        }
+        return stateOf(target, expected);
+    }
+
+    /** The state of the actor {@code ref} points to. */
+    public Result thenStateOf(ActorRef<?> ref, Object expected) {
+        return stateOf(ref.id(), expected);
+    }
+
+    private Result stateOf(ActorId id, Object expected) {
+        Object actual = kit.stateOf(id);
+        if (!Objects.equals(actual, expected)) {
+            throw new AssertionError(description + ": the state of " + id + " is " + actual + ", expected "
+                    + expected);
         }
         return this;
     }
 
-    /** Asserts that the actor sent {@code message} ({@code equals}) to {@code to} during the step. */
-    public Result<S> thenSent(ActorId to, Object message) {
-        Sent expected = new Sent(to, message);
-        if (!sent.contains(expected)) {
-            throw failure("it to send " + expected, sent.isEmpty() ? "it sent nothing" : "it sent " + sent);
+    /** Some actor sent {@code message} to the actor {@code to} in this step. */
+    public <M> Result thenSent(ActorRef<M> to, M message) {
+        for (Sent s : sent) {
+            if (s.to().equals(to.id()) && s.message().equals(message)) {
+                return this;
+            }
         }
-        return this;
+        throw new AssertionError(description + ": expected " + message + " to " + to.id() + " to be sent; sent "
+                + sent);
     }
 
-    /** Asserts that the actor sent nothing during the step. */
-    public Result<S> thenSentNothing() {
+    /** No actor sent anything to another in this step. */
+    public Result thenSentNothing() {
         if (!sent.isEmpty()) {
-            throw failure("it to send nothing", "it sent " + sent);
+            throw new AssertionError(description + ": expected nothing sent, sent " + sent);
         }
         return this;
-    }
-
-    private String actualOutcome() {
-        if (outcome == null) {
-            return step + " has no message of its own with an outcome; look at outcomes() or outcomeOf(id)";
-        }
-        return "it was " + outcome.kind() + (outcome.detail() == null ? "" : " (" + outcome.detail() + ")");
-    }
-
-    private AssertionError failure(String expected, String actual) {
-        StringBuilder b = new StringBuilder();
-        b.append(actor).append(", after ").append(step).append(": expected ").append(expected)
-                .append(",\n  but ").append(actual).append("\n  outcomes of the step:");
-        if (outcomes.isEmpty()) {
-            b.append(" none");
-        }
-        for (Outcome o : outcomes) {
-            b.append("\n    ").append(describe(o));
-        }
-        b.append("\n  state after: ").append(RoundTrip.show(state()))
-                .append("\n  sent: ").append(sent.isEmpty() ? "nothing" : sent.toString());
-        return new AssertionError(b.toString());
-    }
-
-    static String describe(Outcome o) {
-        return o.kind() + " " + (o.messageId().isEmpty() ? "-" : o.messageId())
-                + (o.detail() == null ? "" : " (" + o.detail() + ")");
     }
 
     @Override
     public String toString() {
-        return "Result[" + step + " -> " + (outcome == null ? "no outcome" : describe(outcome)) + ", state="
-                + state() + ", sent=" + sent + "]";
+        return "Result[" + description + ": " + (own == null ? "no own outcome" : own.kind() + " " + own.detail())
+                + ", " + outcomes.size() + " outcomes, sent " + sent + "]";
     }
 }

@@ -70,6 +70,7 @@ public final class Simulation implements AutoCloseable {
     private final OutcomeListener userListener;
     private final long maxSteps;
     private final MessageKeys keys;
+    private final int traceLength;
 
     private final VirtualClock clock;
     private final Instant startTime;
@@ -116,6 +117,7 @@ public final class Simulation implements AutoCloseable {
         this.configure = b.configure;
         this.userListener = b.listener;
         this.maxSteps = b.maxSteps;
+        this.traceLength = b.traceLength;
         this.clock = VirtualClock.at(b.start);
         this.startTime = b.start;
         this.keys = MessageKeys.forSimulation(seed);
@@ -359,7 +361,7 @@ public final class Simulation implements AutoCloseable {
         String line = clock.millis() + (c == null ? " driver " : " c" + c.index + " ") + op + " " + target + " "
                 + fault;
         traceHash = traceHash * 1_000_003L + line.hashCode();
-        if (recentTrace.size() >= 40) {
+        if (recentTrace.size() >= traceLength) {
             recentTrace.removeFirst();
         }
         recentTrace.addLast(line);
@@ -617,8 +619,15 @@ public final class Simulation implements AutoCloseable {
         private OutcomeListener listener = OutcomeListener.NONE;
         private long maxSteps = 50_000_000L;
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        private int traceLength = 40;
 
         private Builder() {
+        }
+
+        /** How many of the last port calls {@link RunResult#recentTrace()} keeps (default 40), for debugging. */
+        public Builder traceLength(int n) {
+            this.traceLength = ConfigurationException.requireBetween("traceLength", n, 0, 1_000_000);
+            return this;
         }
 
         public Builder seed(long seed) {

@@ -33,6 +33,8 @@ final class Control {
     boolean attemptInProgress;
     Optional<String> failingReason = Optional.empty();
     final List<OutboxEntry> outbox = new ArrayList<>();
+    /** Deliveries committed as dead-lettered whose dead-letter send is not known to have happened. */
+    final List<PendingDeadLetter> pendingDeadLetters = new ArrayList<>();
     /** The latest mark of each sender applied since the last spill to the archive. */
     final List<Mark> marks = new ArrayList<>();
     /** The newest archive chunk, if any. */
@@ -63,6 +65,7 @@ final class Control {
         c.attemptInProgress = attemptInProgress;
         c.failingReason = failingReason;
         c.outbox.addAll(outbox);
+        c.pendingDeadLetters.addAll(pendingDeadLetters);
         c.marks.addAll(marks);
         c.archive = archive;
         c.stash.addAll(stash);
@@ -95,6 +98,15 @@ final class Control {
             }
         }
         marks.add(new Mark(senderKey, seq, nowMillis));
+    }
+
+    Optional<PendingDeadLetter> pendingDeadLetter(String seq) {
+        for (PendingDeadLetter p : pendingDeadLetters) {
+            if (SequenceNumbers.compare(p.seq(), seq) == 0) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     Optional<TimerEntry> timer(String key) {
@@ -164,6 +176,10 @@ final class Control {
         for (OutboxEntry e : outbox) {
             OutboxEntry.write(out, e);
         }
+        out.writeVarInt(pendingDeadLetters.size());
+        for (PendingDeadLetter p : pendingDeadLetters) {
+            p.writeTo(out);
+        }
         out.writeVarInt(marks.size());
         for (Mark m : marks) {
             m.writeTo(out);
@@ -215,6 +231,10 @@ final class Control {
         int outbox = in.readCount(4);
         for (int i = 0; i < outbox; i++) {
             c.outbox.add(OutboxEntry.read(in));
+        }
+        int pending = in.readCount(3);
+        for (int i = 0; i < pending; i++) {
+            c.pendingDeadLetters.add(PendingDeadLetter.readFrom(in));
         }
         int marks = in.readCount(10);
         for (int i = 0; i < marks; i++) {

@@ -50,6 +50,8 @@ final class GroupRun {
     private String idPrefix;
     private List<Inbound> inbound;
     private final Map<String, ArchiveChunk> chunks = new HashMap<>();
+    /** Sequence numbers of the deliveries this run put on the dead-letter queue. */
+    private final java.util.Set<String> deadLettersSent = new java.util.HashSet<>();
 
     /** The last segment's messages, committed and left for the batch's send; with what the run returns after it. */
     private PendingSend pending;
@@ -126,11 +128,9 @@ final class GroupRun {
         int conflicts = 0;
         int limit = Integer.MAX_VALUE;
         int attemptMarkedAt = -1;
-        Optional<String> passedSeq = Optional.empty(); // a dead-lettered message to record as passed
-        Optional<Delivery> passedDelivery = Optional.empty();
-        String passedReason = "";
+        Stop.DeadLetter forced = null; // a message found to make the record too large
         ArchivedMarks archived = new ArchivedMarks();
-        while (i < deliveries.size() || passedSeq.isPresent()) {
+        while (i < deliveries.size()) {
             if (cancelled) {
                 return retryFrom(i, "abandoned by the batch", RetryCause.ABANDONED);
             }
@@ -140,25 +140,13 @@ final class GroupRun {
             } catch (MessageDecodingException e) {
                 return retryFrom(i, "the stored record cannot be read: " + e.getMessage(), RetryCause.INFRASTRUCTURE);
             }
-            if (i < deliveries.size() && !w.ctl.outbox.isEmpty()) {
-                dropKnownSent(w, deliveries.get(i), fromStore);
-            }
-            if (passedSeq.isPresent()) {
-                if (SequenceNumbers.compare(passedSeq.get(), w.ctl.appliedSeq) > 0) {
-                    w.ctl.appliedSeq = passedSeq.get();
-                    w.ctl.deadLettered++;
-                    if (w.ctl.isFailing(passedSeq.get())) {
-                        w.ctl.clearFailing();
-                    }
-                    w.changed = true;
-                    Delivery pd = passedDelivery.orElseThrow();
-                    w.outcomes.add(new Outcome(groupId, pd.messageId(), Outcome.Kind.DEAD_LETTERED, passedReason,
-                            pd.receiveCount()));
-                }
-            }
+            dropKnownDone(w, deliveries.get(i), fromStore);
             Instant now = settings.clock().instant();
             Decider.Fold fold;
-            if (i < deliveries.size()) {
+            if (forced != null) {
+                fold = new Decider.Fold(0, forced);
+                forced = null;
+            } else {
                 try {
                     lookUpArchive(w, i, archived, now);
                 } catch (RuntimeException e) {
@@ -166,8 +154,25 @@ final class GroupRun {
                             RetryCause.INFRASTRUCTURE);
                 }
                 fold = decider.fold(w, inbound, i, limit, now, archived, attemptMarkedAt);
-            } else {
-                fold = new Decider.Fold(0, Stop.END);
+            }
+            // deliveries of this fold dead-lettered before, by a consumer that did not live to send the letter
+            List<Delivery> resend = new ArrayList<>();
+            for (Delivery d : deliveries.subList(i, i + fold.consumed())) {
+                w.ctl.pendingDeadLetter(d.sequenceNumber()).ifPresent(p -> resend.add(d));
+            }
+            Stop stop = fold.stop();
+            if (stop instanceof Stop.DeadLetter dl) {
+                // committed before it is sent: the commit checks the decision against any other consumer's (one that
+                // applied the message wins, and this run then finds it applied), and a crash before the send leaves
+                // the decision for the redelivery to carry out
+                Delivery d = deliveries.get(dl.at());
+                w.ctl.appliedSeq = d.sequenceNumber();
+                w.ctl.deadLettered++;
+                if (w.ctl.isFailing(d.sequenceNumber())) {
+                    w.ctl.clearFailing();
+                }
+                w.ctl.pendingDeadLetters.add(new PendingDeadLetter(d.sequenceNumber(), d.messageId(), dl.reason()));
+                w.changed = true;
             }
             if (!w.changed && !trusted) {
                 // An unverified copy (cached or eventually consistent) is trusted only where a commit checks its
@@ -181,6 +186,7 @@ final class GroupRun {
                 }
                 trusted = true;
                 fromStore = true;
+                archived = new ArchivedMarks();
                 continue;
             }
             if (w.changed) {
@@ -188,8 +194,9 @@ final class GroupRun {
                     return retryFrom(i, "abandoned by the batch", RetryCause.ABANDONED);
                 }
                 StoredRecord next;
+                List<Mark> spilled;
                 try {
-                    spillMarksIfNeeded(w, archived, now);
+                    spilled = spillMarksIfNeeded(w, now);
                     next = encode(w);
                 } catch (RuntimeException e) {
                     return retryFrom(i, "archiving sender marks failed: " + Failures.describe(e),
@@ -212,7 +219,8 @@ final class GroupRun {
                     }
                     trusted = true;
                     fromStore = true;
-                    continue; // a passed mark, if any, is applied again to the fresh record
+                    archived = new ArchivedMarks(); // the winner may have archived marks since
+                    continue;
                 } catch (RecordTooLargeException e) {
                     if (limit > 1) {
                         limit = 1; // find the message that makes it too large: one commit per message
@@ -222,35 +230,38 @@ final class GroupRun {
                         return retryFrom(i, "the actor's record exceeds the store's item limit",
                                 RetryCause.HANDLER_FAILED);
                     }
-                    fold = new Decider.Fold(0, new Stop.DeadLetter(i, "the actor's record would exceed the store's"
-                            + " item limit: " + e.getMessage()));
-                    next = null;
+                    forced = new Stop.DeadLetter(i, "the actor's record would exceed the store's item limit: "
+                            + e.getMessage());
+                    continue;
                 } catch (RuntimeException e) {
                     if (!committedDespite(next)) {
                         caches.forget(id);
                         return retryFrom(i, "committing failed: " + Failures.describe(e), RetryCause.INFRASTRUCTURE);
                     }
                 }
-                if (next != null) {
-                    record = next;
-                    trusted = true;
-                    fromStore = false;
-                    caches.remember(id, next);
-                    passedSeq = Optional.empty();
-                    passedDelivery = Optional.empty();
-                    w.outcomes.forEach(this::emit);
-                } else {
-                    w = working(record, type); // nothing of the too-large fold was committed
+                for (Mark m : spilled) {
+                    archived.learn(m.senderKey(), OptionalLong.of(m.seq()));
                 }
-            } else {
-                passedSeq = Optional.empty();
-                passedDelivery = Optional.empty();
-                w.outcomes.forEach(this::emit);
+                record = next;
+                trusted = true;
+                fromStore = false;
+                caches.remember(id, next);
             }
+            w.outcomes.forEach(this::emit);
             attemptMarkedAt = -1;
-            Stop stop = fold.stop();
             int from = i;
             i += fold.consumed();
+            for (Delivery d : resend) {
+                String reason = w.ctl.pendingDeadLetter(d.sequenceNumber()).map(PendingDeadLetter::reason)
+                        .orElse("dead-lettered");
+                try {
+                    settings.mailbox().deadLetter(DeadLetter.of(d, reason));
+                } catch (RuntimeException e) {
+                    return retryFrom(deliveries.indexOf(d), "dead-lettering failed: " + Failures.describe(e),
+                            RetryCause.INFRASTRUCTURE);
+                }
+                deadLettersSent.add(d.sequenceNumber());
+            }
             if (!w.ctl.outbox.isEmpty()) {
                 // the committed outbox (or the stored one, less what is known sent) goes out before anything is
                 // acknowledged
@@ -284,11 +295,8 @@ final class GroupRun {
                     return retryFrom(dl.at(), "dead-lettering failed: " + Failures.describe(e),
                             RetryCause.INFRASTRUCTURE);
                 }
-                // recorded as passed with the next commit (or a commit of its own), before the acknowledgement:
-                // a consumer still holding it from an earlier receive then loses its race instead of applying it
-                passedSeq = Optional.of(d.sequenceNumber());
-                passedDelivery = Optional.of(d);
-                passedReason = dl.reason();
+                deadLettersSent.add(d.sequenceNumber());
+                emit(new Outcome(groupId, d.messageId(), Outcome.Kind.DEAD_LETTERED, dl.reason(), d.receiveCount()));
                 i = dl.at() + 1;
                 limit = Integer.MAX_VALUE;
             }
@@ -332,20 +340,25 @@ final class GroupRun {
     }
 
     /**
-     * Drops outbox entries known sent from the working copy (they leave the record with its next commit): those this
-     * instance sent, and, for a record read from the store, all of them when the next message proves them sent.
+     * Drops what is known done from the working copy (it leaves the record with its next commit): outbox entries and
+     * dead letters this run or instance sent and, for a record read from the store, everything an earlier message
+     * caused once a later one arrives. A message leaves its group only when acknowledged (which the runtime does only
+     * after sending what it caused) or, with a queue redrive policy, when the queue moves it to the dead-letter queue
+     * (where a dead letter of it is no longer needed): so the group's next message proves that the pending dead
+     * letters of earlier ones are done, and without a redrive policy, that the outbox is sent.
      */
-    private void dropKnownSent(Working w, Delivery first, boolean fromStore) {
+    private void dropKnownDone(Working w, Delivery first, boolean fromStore) {
         Control ctl = w.ctl;
-        if (fromStore && redrive.nextMessageProvesOutboxSent()
-                && SequenceNumbers.compare(first.sequenceNumber(), ctl.appliedSeq) > 0) {
-            // Without queue redrive, a message leaves its group only when acknowledged, and the runtime acknowledges
-            // only after sending what it caused: the group's next message arriving proves the outbox sent.
-            ctl.outbox.clear();
-            return;
+        boolean newer = SequenceNumbers.compare(first.sequenceNumber(), ctl.appliedSeq) > 0;
+        if (fromStore && newer) {
+            ctl.pendingDeadLetters.clear();
+            if (redrive.nextMessageProvesOutboxSent()) {
+                ctl.outbox.clear();
+            }
         }
+        ctl.pendingDeadLetters.removeIf(p -> deadLettersSent.contains(p.seq()));
         long sentUpTo = caches.sentUpTo(id);
-        if (sentUpTo > 0) {
+        if (sentUpTo > 0 && !ctl.outbox.isEmpty()) {
             ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
         }
     }
@@ -397,11 +410,14 @@ final class GroupRun {
         return c;
     }
 
-    /** Moves the record's sender marks to a new archive chunk when it holds more than the configured number. */
-    private void spillMarksIfNeeded(Working w, ArchivedMarks archived, Instant now) {
+    /**
+     * Moves the record's sender marks to a new archive chunk when it holds more than the configured number; returns
+     * the marks moved (to be known to this run once the commit that drops them from the record succeeds).
+     */
+    private List<Mark> spillMarksIfNeeded(Working w, Instant now) {
         Control ctl = w.ctl;
         if (ctl.marks.size() <= settings.hotMarks()) {
-            return;
+            return List.of();
         }
         long cutoff = now.toEpochMilli() - settings.horizon().toMillis();
         List<Mark> keep = new ArrayList<>();
@@ -421,12 +437,10 @@ final class GroupRun {
                     Instant.ofEpochMilli(newest).plus(settings.horizon()));
             chunks.put(chunkId, chunk);
             ctl.archive = Optional.of(new Control.ArchiveHead(chunkId, newest));
-            for (Mark m : keep) {
-                archived.learn(m.senderKey(), OptionalLong.of(m.seq()));
-            }
             event(RuntimeEvent.Kind.MARKS_ARCHIVED, keep.size() + " sender marks to chunk " + chunkId);
         }
         ctl.marks.clear();
+        return keep;
     }
 
     private StoredRecord encode(Working w) {
@@ -517,10 +531,15 @@ final class GroupRun {
      */
     private void clearOutbox(StoredRecord record) {
         Control c = Control.decode(record.control());
-        if (c.outbox.isEmpty() || c.outbox.get(c.outbox.size() - 1).outSeq() > caches.sentUpTo(id)) {
-            return; // nothing to clear, or not all of it known sent
+        boolean outboxSent = !c.outbox.isEmpty() && c.outbox.get(c.outbox.size() - 1).outSeq() <= caches.sentUpTo(id);
+        boolean lettersSent = !c.pendingDeadLetters.isEmpty()
+                && c.pendingDeadLetters.stream().allMatch(p -> deadLettersSent.contains(p.seq()));
+        if (!(outboxSent || c.outbox.isEmpty()) || !(lettersSent || c.pendingDeadLetters.isEmpty())
+                || (c.outbox.isEmpty() && c.pendingDeadLetters.isEmpty())) {
+            return; // nothing to clear, or not all of it known done
         }
         c.outbox.clear();
+        c.pendingDeadLetters.clear();
         c.nonce = settings.nonces().getAsLong();
         StoredRecord cleared = new StoredRecord(record.version() + 1, record.state(), c.encode());
         try {

@@ -44,6 +44,10 @@ public final class ConsumerLoop {
 
     /** Told what the loop does, for metrics, logs and heartbeats. Implementations must be fast; exceptions ignored. */
     public interface Events {
+        /** A receive returned (possibly nothing). */
+        default void received(List<Delivery> batch) {
+        }
+
         /** A batch was received (or held deliveries are about to be tried again) and is about to be processed. */
         default void processing(List<Delivery> batch) {
         }
@@ -145,6 +149,8 @@ public final class ConsumerLoop {
             return pause.pause(backoff(receiveFailures)) ? Step.RECEIVE_FAILED : Step.STOPPING;
         }
         receiveFailures = 0;
+        List<Delivery> got = batch;
+        events(() -> events.received(got));
         if (batch.isEmpty()) {
             return Step.EMPTY;
         }

@@ -1,0 +1,55 @@
+package io.fifoactors.core.runtime;
+
+import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
+
+import java.time.Duration;
+
+/**
+ * What a consumer (the {@link Poller}) reports for monitoring, to bind to a metrics library (see the
+ * {@code metrics-micrometer} module for one binding). Outcomes of messages (applied, rejected, dead-lettered,
+ * duplicates) and runtime events (version conflicts) come through the system's {@link OutcomeListener}; a binding
+ * usually implements both.
+ *
+ * <pre>{@code
+ * Poller.builder().system(system).metrics(new MicrometerConsumerMetrics(registry)).build();
+ * }</pre>
+ *
+ * <p>Implementations are called from the consumer threads concurrently: thread-safe and fast; exceptions are ignored.
+ */
+public interface ConsumerMetrics {
+    /** A batch was processed: its size, how long processing took, how many settled and how many are retried. */
+    default void batch(int size, Duration took, int succeeded, int retried) {
+    }
+
+    /** {@code count} deliveries are retried for {@code cause}. */
+    default void retried(RetryCause cause, int count) {
+    }
+
+    /** A receive returned {@code count} messages (0: empty). */
+    default void received(int count) {
+    }
+
+    /** How long the oldest message of a received batch waited in the queue (from its send to its receive). */
+    default void messageAge(Duration age) {
+    }
+
+    /** A mailbox call of the consumer failed ({@code receive}, {@code acknowledge}, {@code retry}, ...). */
+    default void portFailure(String operation) {
+    }
+
+    /** Acknowledgements refused because the receipt was stale or expired (the messages come back). */
+    default void staleAcknowledgements(int count) {
+    }
+
+    /** Port failures hold {@code count} deliveries back for another try. */
+    default void holding(int count) {
+    }
+
+    /** The visibility of in-flight messages was extended {@code count} times. */
+    default void heartbeats(int count) {
+    }
+
+    /** Ignores everything. */
+    ConsumerMetrics NONE = new ConsumerMetrics() {
+    };
+}
