@@ -31,6 +31,8 @@ final class Control {
     String failingSeq = SequenceNumbers.NONE;
     int failedAttempts;
     boolean attemptInProgress;
+    /** The receive count of the delivery when its attempt was recorded as under way. */
+    int attemptReceiveCount;
     Optional<String> failingReason = Optional.empty();
     final List<OutboxEntry> outbox = new ArrayList<>();
     /** Deliveries committed as dead-lettered whose dead-letter send is not known to have happened. */
@@ -63,6 +65,7 @@ final class Control {
         c.failingSeq = failingSeq;
         c.failedAttempts = failedAttempts;
         c.attemptInProgress = attemptInProgress;
+        c.attemptReceiveCount = attemptReceiveCount;
         c.failingReason = failingReason;
         c.outbox.addAll(outbox);
         c.pendingDeadLetters.addAll(pendingDeadLetters);
@@ -152,6 +155,7 @@ final class Control {
         failingSeq = SequenceNumbers.NONE;
         failedAttempts = 0;
         attemptInProgress = false;
+        attemptReceiveCount = 0;
         failingReason = Optional.empty();
     }
 
@@ -171,6 +175,7 @@ final class Control {
         out.writeSequence(failingSeq);
         out.writeVarInt(failedAttempts);
         out.writeBoolean(attemptInProgress);
+        out.writeVarInt(attemptReceiveCount);
         Stashed.writeOptional(out, failingReason);
         out.writeVarInt(outbox.size());
         for (OutboxEntry e : outbox) {
@@ -227,6 +232,7 @@ final class Control {
         c.failingSeq = in.readSequence();
         c.failedAttempts = in.readVarInt();
         c.attemptInProgress = in.readBoolean();
+        c.attemptReceiveCount = in.readVarInt();
         c.failingReason = Stashed.readOptional(in);
         int outbox = in.readCount(4);
         for (int i = 0; i < outbox; i++) {

@@ -227,8 +227,11 @@ final class Decider {
     private Stop handleFresh(int k, Delivery d, Object message, Stashed msg, Instant now, boolean attemptMarked) {
         Control ctl = w.ctl;
         int priorAttempts = ctl.isFailing(d.sequenceNumber()) ? ctl.failedAttempts : 0;
-        if (ctl.isFailing(d.sequenceNumber()) && ctl.attemptInProgress && !attemptMarked) {
-            // an attempt was recorded and never finished: the consumer died or was cut off while handling it
+        if (ctl.isFailing(d.sequenceNumber()) && ctl.attemptInProgress && !attemptMarked
+                && d.receiveCount() > ctl.attemptReceiveCount) {
+            // An attempt was recorded as under way and the message has been received again since: the consumer
+            // died or was cut off while handling it. (Without a new receive, the run that recorded it stopped before
+            // the handler, for a port failure, and its deliveries were held and tried again: no attempt happened.)
             priorAttempts++;
             ctl.failingReason = Optional.of("the consumer stopped while handling it (a crash, out of memory or a"
                     + " time limit)");
@@ -241,6 +244,8 @@ final class Decider {
             ctl.failingSeq = d.sequenceNumber();
             ctl.failedAttempts = priorAttempts;
             ctl.attemptInProgress = true;
+            // never lowered: a consumer holding an older copy must not make a newer receive look like a crash
+            ctl.attemptReceiveCount = Math.max(ctl.attemptReceiveCount, d.receiveCount());
             w.changed = true;
             return new Stop.MarkAttempt(k);
         }

@@ -141,6 +141,29 @@ final class GroupRun {
                 return retryFrom(i, "the stored record cannot be read: " + e.getMessage(), RetryCause.INFRASTRUCTURE);
             }
             dropKnownDone(w, deliveries.get(i), fromStore);
+            // Finish what earlier runs committed before anything new is decided, so that nothing this run records
+            // (an attempt under way, say) is followed by a port call that could stop it before the handler runs:
+            // dead letters committed and not sent, and the stored outbox not known sent.
+            for (int k = i; k < deliveries.size(); k++) {
+                Delivery d = deliveries.get(k);
+                Optional<PendingDeadLetter> p = w.ctl.pendingDeadLetter(d.sequenceNumber());
+                if (p.isPresent() && !deadLettersSent.contains(d.sequenceNumber())) {
+                    try {
+                        settings.mailbox().deadLetter(DeadLetter.of(d, p.get().reason()));
+                    } catch (RuntimeException e) {
+                        return retryFrom(k, "dead-lettering failed: " + Failures.describe(e),
+                                RetryCause.INFRASTRUCTURE);
+                    }
+                    deadLettersSent.add(d.sequenceNumber());
+                }
+            }
+            if (fromStore && !w.ctl.outbox.isEmpty() && !batchSend) {
+                Optional<String> failure = flush(w.ctl);
+                if (failure.isPresent()) {
+                    return retryFrom(i, "sending the outbox failed: " + failure.get(), RetryCause.INFRASTRUCTURE);
+                }
+                w.ctl.outbox.clear(); // sent: it leaves the record with the next commit
+            }
             Instant now = settings.clock().instant();
             Decider.Fold fold;
             if (forced != null) {
@@ -154,11 +177,6 @@ final class GroupRun {
                             RetryCause.INFRASTRUCTURE);
                 }
                 fold = decider.fold(w, inbound, i, limit, now, archived, attemptMarkedAt);
-            }
-            // deliveries of this fold dead-lettered before, by a consumer that did not live to send the letter
-            List<Delivery> resend = new ArrayList<>();
-            for (Delivery d : deliveries.subList(i, i + fold.consumed())) {
-                w.ctl.pendingDeadLetter(d.sequenceNumber()).ifPresent(p -> resend.add(d));
             }
             Stop stop = fold.stop();
             if (stop instanceof Stop.DeadLetter dl) {
@@ -251,17 +269,6 @@ final class GroupRun {
             attemptMarkedAt = -1;
             int from = i;
             i += fold.consumed();
-            for (Delivery d : resend) {
-                String reason = w.ctl.pendingDeadLetter(d.sequenceNumber()).map(PendingDeadLetter::reason)
-                        .orElse("dead-lettered");
-                try {
-                    settings.mailbox().deadLetter(DeadLetter.of(d, reason));
-                } catch (RuntimeException e) {
-                    return retryFrom(deliveries.indexOf(d), "dead-lettering failed: " + Failures.describe(e),
-                            RetryCause.INFRASTRUCTURE);
-                }
-                deadLettersSent.add(d.sequenceNumber());
-            }
             if (!w.ctl.outbox.isEmpty()) {
                 // the committed outbox (or the stored one, less what is known sent) goes out before anything is
                 // acknowledged
