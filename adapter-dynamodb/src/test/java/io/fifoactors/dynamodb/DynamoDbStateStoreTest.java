@@ -7,6 +7,7 @@ import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 import org.junit.jupiter.api.Test;
@@ -294,7 +295,7 @@ class DynamoDbStateStoreTest {
         assertFalse(onCommit.getMessage().contains("TOP-SECRET"), onCommit.getMessage());
         assertFalse(onCommit.getMessage().contains(Base64.getEncoder().encodeToString(secret)), onCommit.getMessage());
 
-        FifoActorsException onLoadAll = assertThrows(expected, () -> store.loadAll(List.of(A)), name);
+        FifoActorsException onLoadAll = assertThrows(expected, () -> store.loadAll(List.of(A), Consistency.STRONG), name);
         assertTrue(onLoadAll.getMessage().contains("BatchGetItem on table actors"), onLoadAll.getMessage());
         assertEquals(expected == TransientFailureException.class, onLoadAll.isRetryable());
     }
@@ -317,7 +318,7 @@ class DynamoDbStateStoreTest {
 
     @Test
     void loadAllOfNothingSendsNothing() {
-        assertEquals(Map.of(), store.loadAll(List.of()));
+        assertEquals(Map.of(), store.loadAll(List.of(), Consistency.STRONG));
         assertTrue(client.requests.isEmpty());
     }
 
@@ -340,7 +341,7 @@ class DynamoDbStateStoreTest {
             }
             return BatchGetItemResponse.builder().responses(Map.of(TABLE, items)).build();
         };
-        Map<ActorId, StoredRecord> found = store.loadAll(withDuplicates);
+        Map<ActorId, StoredRecord> found = store.loadAll(withDuplicates, Consistency.STRONG);
 
         List<BatchGetItemRequest> sent = client.requestsOf(BatchGetItemRequest.class);
         assertEquals(3, sent.size());
@@ -394,7 +395,7 @@ class DynamoDbStateStoreTest {
                     .responses(Map.of(TABLE, List.of(item("account/c", 3, new byte[] {3}, new byte[0]))))
                     .build();
         };
-        Map<ActorId, StoredRecord> found = store.loadAll(List.of(A, b, c));
+        Map<ActorId, StoredRecord> found = store.loadAll(List.of(A, b, c), Consistency.STRONG);
         assertEquals(List.of(3, 2, 2), calls);
         assertEquals(List.of(A, c), new ArrayList<>(found.keySet()));
         for (BatchGetItemRequest r : client.requestsOf(BatchGetItemRequest.class)) {
@@ -411,7 +412,7 @@ class DynamoDbStateStoreTest {
                 .unprocessedKeys(Map.of(TABLE, r.requestItems().get(TABLE)))
                 .build();
         TransientFailureException e = assertThrows(TransientFailureException.class,
-                () -> store.loadAll(List.of(A)));
+                () -> store.loadAll(List.of(A), Consistency.STRONG));
         assertTrue(e.getMessage().contains("unprocessed"), e.getMessage());
         assertEquals(DynamoDbStateStore.BATCH_GET_MAX_RETRIES + 1, client.requests.size());
         assertEquals(DynamoDbStateStore.BATCH_GET_MAX_RETRIES, sleeps.size());
@@ -435,7 +436,7 @@ class DynamoDbStateStoreTest {
                 .unprocessedKeys(Map.of(TABLE, r.requestItems().get(TABLE)))
                 .build();
         try {
-            assertThrows(TransientFailureException.class, () -> interrupted.loadAll(List.of(A)));
+            assertThrows(TransientFailureException.class, () -> interrupted.loadAll(List.of(A), Consistency.STRONG));
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {
             Thread.interrupted();
@@ -450,6 +451,6 @@ class DynamoDbStateStoreTest {
         assertSame(TABLE, store.tableName());
         assertEquals("DynamoDbStateStore[table=actors]", store.toString());
         Map<ActorId, StoredRecord> none = new LinkedHashMap<>();
-        assertEquals(none, store.loadAll(List.of()));
+        assertEquals(none, store.loadAll(List.of(), Consistency.STRONG));
     }
 }
