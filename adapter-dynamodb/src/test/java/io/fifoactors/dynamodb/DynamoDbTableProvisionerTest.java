@@ -31,9 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -246,7 +243,9 @@ class DynamoDbTableProvisionerTest {
         client.onUpdateTimeToLive = r -> {
             throw unknownOperation();
         };
-        String log = stderrOf(() -> assertEquals(TtlStatus.UNSUPPORTED, provisioner.ensureTimeToLive("actors")));
+        StderrCapture.Captured<TtlStatus> run = StderrCapture.capture(() -> provisioner.ensureTimeToLive("actors"));
+        assertEquals(TtlStatus.UNSUPPORTED, run.value());
+        String log = run.stderr();
         assertTrue(log.contains("WARN") && log.contains("no Time To Live") && log.contains("actors"), log);
         // A server that does not even describe it is the same.
         client.onDescribeTimeToLive = r -> {
@@ -281,18 +280,5 @@ class DynamoDbTableProvisionerTest {
         }
         DynamoDbTableProvisioner.builder().client(client).ttlAttribute("_expires.at-1").build();
         assertTrue(client.requests.isEmpty());
-    }
-
-    /** What {@code body} wrote to System.err (slf4j-simple logs there, looking the stream up at each write). */
-    static String stderrOf(Runnable body) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(old);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }
