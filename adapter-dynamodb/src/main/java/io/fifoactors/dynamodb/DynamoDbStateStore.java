@@ -405,7 +405,8 @@ public final class DynamoDbStateStore implements StateStore {
         Objects.requireNonNull(chunkId, "chunkId");
         StateStore.checkArchive(chunkId, new byte[0]);
         Map<String, AttributeValue> item = getItem("loadArchive",
-                Map.of(PK, AttributeValue.fromS(archiveKey(id, chunkId))), "for archive chunk " + chunkId + " of " + id);
+                Map.of(PK, AttributeValue.fromS(archiveKey(id, chunkId))),
+                "for archive chunk " + chunkId + " of " + id);
         if (item == null) {
             return Optional.empty();
         }

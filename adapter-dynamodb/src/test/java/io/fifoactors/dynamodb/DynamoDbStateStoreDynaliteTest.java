@@ -125,7 +125,8 @@ class DynamoDbStateStoreDynaliteTest {
                     }
                 }))
                 .build()) {
-            found = DynamoDbStateStore.builder().client(counting).tableName("big-batch").build().loadAll(ids, Consistency.STRONG);
+            found = DynamoDbStateStore.builder().client(counting).tableName("big-batch").build()
+                    .loadAll(ids, Consistency.STRONG);
         }
         assertTrue(batchGets.get() >= 3, "expected UnprocessedKeys rounds, saw " + batchGets + " requests");
         assertEquals(ids, new ArrayList<>(found.keySet()));

@@ -212,7 +212,8 @@ public abstract class StateStoreContract {
         StateStore store = open();
         List<StoredRecord> committed = new ArrayList<>();
         for (int v = 1; v <= 6; v++) {
-            StoredRecord next = new StoredRecord(v, new byte[] {(byte) v, (byte) v, (byte) v}, new byte[] {(byte) (10 * v)});
+            StoredRecord next = new StoredRecord(v, new byte[] {(byte) v, (byte) v, (byte) v},
+                    new byte[] {(byte) (10 * v)});
             store.commit(A, v - 1, next);
             committed.add(next);
             // A write that lost its condition must never be seen, by any read.

@@ -56,7 +56,9 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * class MyStoreFuzzTest extends StateStoreFuzzContract {
- *     protected StateStoreFixture newStore(Clock clock) { return StateStoreFixture.of(MyStore.create(clock), () -> { }); }
+ *     protected StateStoreFixture newStore(Clock clock) {
+ *         return StateStoreFixture.of(MyStore.create(clock), () -> { });
+ *     }
  * }
  * }</pre>
  *
@@ -105,6 +107,8 @@ public abstract class StateStoreFuzzContract {
             throw new AssertionError("no sequence ran: " + SEQUENCE_PROPERTY + "=" + only + " is not below "
                     + SEQUENCES_PROPERTY + "=" + sequences);
         }
+        System.out.println(getClass().getSimpleName() + ": " + ran + " StateStore fuzz sequences of " + OPERATIONS
+                + " operations from seed " + seed + " behaved like DynamoDB");
     }
 
     /** The random source of sequence {@code index} of a run: the same on every adapter. */
