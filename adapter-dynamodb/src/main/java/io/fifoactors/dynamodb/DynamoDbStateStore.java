@@ -104,6 +104,7 @@ public final class DynamoDbStateStore implements StateStore {
     static final Set<String> OWN_ATTRIBUTES = Set.of(PK, VERSION, STATE, CONTROL, ARCHIVE_DATA);
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStateStore.class);
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** How the store waits between retries; replaced in tests. */
     interface Sleeper {
@@ -127,7 +128,15 @@ public final class DynamoDbStateStore implements StateStore {
         void consumed(CapacityUsage usage);
     }
 
-    /** Where the units of a {@link CapacityUsage} come from. */
+    /**
+     * Where the units of a {@link CapacityUsage} come from.
+     *
+     * <pre>{@code
+     * boolean exact = usage.source() != CapacitySource.LOWER_BOUND;
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum CapacitySource {
         /** From the {@code ConsumedCapacity} the server returned. */
         REPORTED,
@@ -403,7 +412,7 @@ public final class DynamoDbStateStore implements StateStore {
     public Optional<byte[]> loadArchive(ActorId id, String chunkId) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(chunkId, "chunkId");
-        StateStore.checkArchive(chunkId, new byte[0]);
+        StateStore.checkArchive(chunkId, NO_BYTES);
         Map<String, AttributeValue> item = getItem("loadArchive",
                 Map.of(PK, AttributeValue.fromS(archiveKey(id, chunkId))),
                 "for archive chunk " + chunkId + " of " + id);

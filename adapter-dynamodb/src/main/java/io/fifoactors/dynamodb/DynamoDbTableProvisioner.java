@@ -54,7 +54,15 @@ import java.util.Objects;
 public final class DynamoDbTableProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTableProvisioner.class);
 
-    /** What {@link #ensureTimeToLive} found or did. */
+    /**
+     * What {@link #ensureTimeToLive} found or did.
+     *
+     * <pre>{@code
+     * boolean expires = provisioner.ensureTimeToLive("actors") != TtlStatus.UNSUPPORTED;
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum TtlStatus {
         /** This call enabled Time To Live on the expiry attribute (DynamoDB may take up to an hour to apply it). */
         ENABLED,
