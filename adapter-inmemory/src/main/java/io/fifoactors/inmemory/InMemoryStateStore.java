@@ -93,6 +93,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids, Consistency consistency) {
+        Objects.requireNonNull(consistency, "consistency");
         Map<ActorId, StoredRecord> found = new LinkedHashMap<>();
         for (ActorId id : ids) {
             if (consistency == Consistency.EVENTUAL) {
