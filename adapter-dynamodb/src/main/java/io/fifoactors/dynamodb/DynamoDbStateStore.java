@@ -6,8 +6,11 @@ import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,12 +18,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,11 +37,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A {@link StateStore} on one DynamoDB table: one item per actor, keyed by the actor's group id, replaced as a whole
- * by a conditional {@code PutItem} on every commit.
+ * by a conditional {@code PutItem} on every commit, and beside it one small item per archive chunk.
  *
  * <pre>{@code
  * DynamoDbClient dynamo = DynamoDbClient.create();
@@ -42,24 +51,44 @@ import java.util.regex.Pattern;
  * store.commit(id, v, new StoredRecord(v + 1, state, control));
  * }</pre>
  *
- * <p>Item layout (short attribute names, because names count against the 400 KB item size): {@code pk} (S, the
- * partition key) = {@link ActorId#groupId()}, {@code v} (N) = version, {@code s} (B) = state bytes, {@code c} (B) =
- * control bytes. Empty byte arrays are stored as empty binary values, which DynamoDB accepts for non-key attributes;
- * a missing {@code s} or {@code c} reads as empty. The table needs only the {@code pk} (S) hash key; see
- * {@link DynamoDbTableProvisioner}.
+ * <p>Actor record item (short attribute names, because names count against the 400 KB item size and the capacity
+ * units): {@code pk} (S, the partition key) = {@link ActorId#groupId()}, {@code v} (N) = version, {@code s} (B) =
+ * state bytes, {@code c} (B) = control bytes. Empty byte arrays are stored as empty binary values, which DynamoDB
+ * accepts for non-key attributes; a missing {@code s} or {@code c} reads as empty. Record items have no expiry
+ * attribute, so the table's Time To Live never touches them.
  *
- * <p>Reads are strongly consistent. {@link #loadAll} uses {@code BatchGetItem} in chunks of 100 keys and retries
- * unprocessed keys with bounded exponential backoff. SDK failures become {@link TransientFailureException}
- * (throttling, 5xx, network) or {@link PermanentFailureException} (missing table, access denied, invalid request); a
- * lost conditional write becomes {@link VersionConflictException}. The client is injected and never closed here.
+ * <p>Archive chunk item: {@code pk} (S) = {@code groupId + " archive " + chunkId}, {@code a} (B) = the chunk's bytes,
+ * and the expiry attribute ({@value #DEFAULT_TTL_ATTRIBUTE} unless {@link Builder#ttlAttribute} says otherwise; N) =
+ * {@code expiresAt} in epoch seconds, rounded up, which DynamoDB's Time To Live deletes some time after (see
+ * {@link DynamoDbTableProvisioner}). An expired chunk DynamoDB has not deleted yet still reads back, as in DynamoDB.
  *
- * <p>Immutable and thread-safe (as is {@link DynamoDbClient}); byte arrays are copied in both directions.
+ * <p>{@link #load} and {@link #loadArchive} are strongly consistent {@code GetItem}s; {@link #loadAll} uses
+ * {@code BatchGetItem} in chunks of 100 keys, with {@code ConsistentRead} set for {@link Consistency#STRONG} only, and
+ * retries unprocessed keys with bounded exponential backoff. Every request asks for {@code ReturnConsumedCapacity
+ * TOTAL} (no charge) and tells the optional {@link CapacityListener}. SDK failures become
+ * {@link TransientFailureException} (throttling, 5xx, network) or {@link PermanentFailureException} (missing table,
+ * access denied, invalid request); a lost conditional write becomes {@link VersionConflictException}. The client is
+ * injected and never closed here.
+ *
+ * <p>Immutable and thread-safe (as is {@link DynamoDbClient}); byte arrays are copied in both directions. The
+ * listener is called on the thread that made the request.
  */
 public final class DynamoDbStateStore implements StateStore {
     static final String PK = "pk";
     static final String VERSION = "v";
     static final String STATE = "s";
     static final String CONTROL = "c";
+    static final String ARCHIVE_DATA = "a";
+    /** The default name of the archive chunks' expiry attribute, the one the table's Time To Live watches. */
+    public static final String DEFAULT_TTL_ATTRIBUTE = "ttl";
+    /**
+     * Between the group id and the chunk id in an archive chunk's partition key. A group id is 1 to 128 printable
+     * ASCII characters without a space ({@link ActorId}), so a key with a space is never a group id, and as neither
+     * the group id nor the chunk id (printable ASCII, see {@link StateStore#checkArchive}) has a space, the first
+     * space of the key separates them: two different (actor, chunk) pairs never share a key. At most 128 + 9 + 64
+     * characters, well under DynamoDB's 2048-byte partition key limit.
+     */
+    static final String ARCHIVE_INFIX = " archive ";
     static final String EXPECTED = ":expected";
     static final String CREATE_CONDITION = "attribute_not_exists(" + PK + ")";
     static final String UPDATE_CONDITION = VERSION + " = " + EXPECTED;
@@ -77,18 +106,94 @@ public final class DynamoDbStateStore implements StateStore {
      */
     static final SecureRandom JITTER = new SecureRandom();
 
+    /** Names allowed for the expiry attribute: short, plain, and none of the store's own. */
+    static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,254}");
+    static final Set<String> OWN_ATTRIBUTES = Set.of(PK, VERSION, STATE, CONTROL, ARCHIVE_DATA);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStateStore.class);
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** How the store waits between retries; replaced in tests. */
     interface Sleeper {
         void sleep(long millis) throws InterruptedException;
     }
 
+    /**
+     * Receives the capacity each DynamoDB request of a store consumed, for cost accounting (benchmarks, metrics).
+     *
+     * <pre>{@code
+     * DoubleAdder writes = new DoubleAdder();
+     * DynamoDbStateStore.builder().client(dynamo).tableName("actors")
+     *         .capacityListener(u -> writes.add(u.writeUnits())).build();
+     * }</pre>
+     *
+     * <p>Called on the requesting thread, so an implementation shared by threads must be thread-safe. What it throws
+     * is logged and ignored: accounting never fails a store operation.
+     */
+    @FunctionalInterface
+    public interface CapacityListener {
+        void consumed(CapacityUsage usage);
+    }
+
+    /**
+     * Where the units of a {@link CapacityUsage} come from.
+     *
+     * <pre>{@code
+     * boolean exact = usage.source() != CapacitySource.LOWER_BOUND;
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
+    public enum CapacitySource {
+        /** From the {@code ConsumedCapacity} the server returned. */
+        REPORTED,
+        /** Computed from item sizes with DynamoDB's billing rules: what DynamoDB bills. */
+        COMPUTED,
+        /**
+         * Computed, but an item the bill depends on was unknown: a replaced record's size (DynamoDB bills the larger
+         * of the item before and after a write) or, for a lost conditional write, the size of the item that won when
+         * the server did not return it. DynamoDB bills this or more.
+         */
+        LOWER_BOUND
+    }
+
+    /**
+     * The capacity one DynamoDB request consumed.
+     *
+     * <pre>{@code
+     * CapacityUsage u = new CapacityUsage("commit", "PutItem", 0, 1, CapacitySource.REPORTED);
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     *
+     * @param operation  the store method: {@code load}, {@code loadAll}, {@code commit}, {@code putArchive} or
+     *                   {@code loadArchive}
+     * @param request    the DynamoDB operation: {@code GetItem}, {@code BatchGetItem} or {@code PutItem}; a
+     *                   {@code loadAll} reports each {@code BatchGetItem} round
+     * @param readUnits  read capacity units (an eventually consistent read of up to 4 KB is 0.5)
+     * @param writeUnits write capacity units; a conditional write that lost still consumes them
+     * @param source     whether the server reported the units or the store computed them
+     */
+    public record CapacityUsage(String operation, String request, double readUnits, double writeUnits,
+                                CapacitySource source) {
+        public CapacityUsage {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
     private final DynamoDbClient client;
     private final String tableName;
+    private final String ttlAttribute;
+    private final CapacityListener capacityListener;
     private final Sleeper sleeper;
 
     private DynamoDbStateStore(Builder b) {
         this.client = b.client;
         this.tableName = b.tableName;
+        this.ttlAttribute = b.ttlAttribute;
+        this.capacityListener = b.capacityListener;
         this.sleeper = b.sleeper;
     }
 
@@ -102,29 +207,39 @@ public final class DynamoDbStateStore implements StateStore {
         return tableName;
     }
 
+    /** The name of the archive chunks' expiry attribute (epoch seconds). */
+    public String ttlAttribute() {
+        return ttlAttribute;
+    }
+
+    /**
+     * The size DynamoDB bills for the item that stores {@code record} of actor {@code id}: attribute names plus
+     * values, by the rules of the Developer Guide's "DynamoDB item sizes and formats". Every commit writes
+     * {@code ceil(size / 1024)} write units at least; a strongly consistent read of it takes
+     * {@code ceil(size / 4096)} read units.
+     */
+    public static long itemSizeBytes(ActorId id, StoredRecord record) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(record, "record");
+        return PK.length() + ItemSizes.utf8Length(id.groupId())
+                + VERSION.length() + ItemSizes.numberSize(Long.toString(record.version()))
+                + STATE.length() + record.state().length
+                + CONTROL.length() + record.control().length;
+    }
+
+    // ------------------------------------------------------------------ records
+
     @Override
     public Optional<StoredRecord> load(ActorId id) {
         Objects.requireNonNull(id, "id");
-        GetItemRequest request = GetItemRequest.builder()
-                .tableName(tableName)
-                .key(key(id))
-                .consistentRead(true)
-                .build();
-        GetItemResponse response;
-        try {
-            response = client.getItem(request);
-        } catch (SdkException e) {
-            throw SdkErrors.map("GetItem on table " + tableName + " for " + id, e);
-        }
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(toRecord(id, response.item()));
+        Map<String, AttributeValue> item = getItem("load", key(id), "for " + id);
+        return item == null ? Optional.empty() : Optional.of(toRecord(id, item));
     }
 
     @Override
-    public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids) {
+    public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids, Consistency consistency) {
         Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(consistency, "consistency");
         Map<String, ActorId> byGroupId = new LinkedHashMap<>();
         for (ActorId id : ids) {
             byGroupId.putIfAbsent(Objects.requireNonNull(id, "ids contains null").groupId(), id);
@@ -133,7 +248,7 @@ public final class DynamoDbStateStore implements StateStore {
         List<ActorId> distinct = new ArrayList<>(byGroupId.values());
         for (int from = 0; from < distinct.size(); from += BATCH_GET_MAX_KEYS) {
             List<ActorId> chunk = distinct.subList(from, Math.min(distinct.size(), from + BATCH_GET_MAX_KEYS));
-            batchGet(chunk, byGroupId, found);
+            batchGet(chunk, consistency == Consistency.STRONG, byGroupId, found);
         }
         // Report in the caller's order.
         Map<ActorId, StoredRecord> ordered = new LinkedHashMap<>();
@@ -146,7 +261,8 @@ public final class DynamoDbStateStore implements StateStore {
         return ordered;
     }
 
-    private void batchGet(List<ActorId> chunk, Map<String, ActorId> byGroupId, Map<ActorId, StoredRecord> found) {
+    private void batchGet(List<ActorId> chunk, boolean strong, Map<String, ActorId> byGroupId,
+                          Map<ActorId, StoredRecord> found) {
         List<Map<String, AttributeValue>> pending = new ArrayList<>(chunk.size());
         for (ActorId id : chunk) {
             pending.add(key(id));
@@ -156,8 +272,9 @@ public final class DynamoDbStateStore implements StateStore {
             BatchGetItemRequest request = BatchGetItemRequest.builder()
                     .requestItems(Map.of(tableName, KeysAndAttributes.builder()
                             .keys(pending)
-                            .consistentRead(true)
+                            .consistentRead(strong)
                             .build()))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                     .build();
             BatchGetItemResponse response;
             try {
@@ -165,8 +282,12 @@ public final class DynamoDbStateStore implements StateStore {
             } catch (SdkException e) {
                 throw SdkErrors.map("BatchGetItem on table " + tableName + " for " + pending.size() + " actors", e);
             }
+            double computedReads = 0;
+            int returned = 0;
             if (response.hasResponses()) {
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                    returned++;
+                    computedReads += ItemSizes.readUnits(ItemSizes.itemSize(item), strong);
                     AttributeValue pk = item.get(PK);
                     ActorId id = pk == null ? null : byGroupId.get(pk.s());
                     if (id != null) {
@@ -176,14 +297,20 @@ public final class DynamoDbStateStore implements StateStore {
             }
             KeysAndAttributes unprocessed = response.hasUnprocessedKeys()
                     ? response.unprocessedKeys().get(tableName) : null;
-            if (unprocessed == null || !unprocessed.hasKeys() || unprocessed.keys().isEmpty()) {
+            int left = unprocessed == null || !unprocessed.hasKeys() ? 0 : unprocessed.keys().size();
+            // A key read and not found costs a read too; an unprocessed key was not read.
+            int absent = Math.max(0, pending.size() - returned - left);
+            computedReads += absent * ItemSizes.readUnits(0, strong);
+            report("loadAll", "BatchGetItem", true, reported(response.hasConsumedCapacity()
+                    ? response.consumedCapacity() : List.of(), true), computedReads, CapacitySource.COMPUTED);
+            if (left == 0) {
                 return;
             }
-            boolean progress = unprocessed.keys().size() < pending.size();
+            boolean progress = left < pending.size();
             retriesWithoutProgress = progress ? 0 : retriesWithoutProgress + 1;
             if (retriesWithoutProgress > BATCH_GET_MAX_RETRIES) {
                 throw new TransientFailureException("DynamoDB BatchGetItem on table " + tableName + " left "
-                        + unprocessed.keys().size() + " keys unprocessed after " + BATCH_GET_MAX_RETRIES
+                        + left + " keys unprocessed after " + BATCH_GET_MAX_RETRIES
                         + " retries with backoff (throttled?)");
             }
             pending = new ArrayList<>(unprocessed.keys());
@@ -213,16 +340,29 @@ public final class DynamoDbStateStore implements StateStore {
         item.put(VERSION, AttributeValue.fromN(Long.toString(next.version())));
         item.put(STATE, AttributeValue.fromB(SdkBytes.fromByteArray(next.state())));
         item.put(CONTROL, AttributeValue.fromB(SdkBytes.fromByteArray(next.control())));
-        PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(item);
+        PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(item)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+        if (capacityListener != null) {
+            // On a lost race the winner's item comes back (no capacity charged, only bandwidth), so the units the
+            // failed write consumed, which depend on that item's size, can be computed.
+            request.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+        }
         if (expectedVersion == 0) {
             request.conditionExpression(CREATE_CONDITION);
         } else {
             request.conditionExpression(UPDATE_CONDITION)
                     .expressionAttributeValues(Map.of(EXPECTED, AttributeValue.fromN(Long.toString(expectedVersion))));
         }
+        PutItemResponse response;
         try {
-            client.putItem(request.build());
+            response = client.putItem(request.build());
         } catch (ConditionalCheckFailedException e) {
+            if (e.hasItem() && !e.item().isEmpty()) {
+                report("commit", "PutItem", false, null, ItemSizes.writeUnits(ItemSizes.itemSize(e.item())),
+                        CapacitySource.COMPUTED);
+            } else {
+                report("commit", "PutItem", false, null, 1, CapacitySource.LOWER_BOUND);
+            }
             throw new VersionConflictException(id, expectedVersion);
         } catch (SdkException e) {
             if (isItemTooLarge(e)) {
@@ -231,6 +371,10 @@ public final class DynamoDbStateStore implements StateStore {
             throw SdkErrors.map("PutItem on table " + tableName + " for " + id + " (version " + next.version()
                     + ", " + next.sizeBytes() + " bytes)", e);
         }
+        // A first commit replaced nothing; a later one replaced a record of unknown size.
+        report("commit", "PutItem", false, reported(single(response.consumedCapacity()), false),
+                ItemSizes.writeUnits(itemSizeBytes(id, next)),
+                expectedVersion == 0 ? CapacitySource.COMPUTED : CapacitySource.LOWER_BOUND);
     }
 
     /** The service's own item-size refusal: a backstop behind {@link StateStore#checkCommit}. */
@@ -243,6 +387,122 @@ public final class DynamoDbStateStore implements StateStore {
         return "ValidationException".equals(code) && message != null
                 && message.toLowerCase(Locale.ROOT).contains("item size")
                 && message.toLowerCase(Locale.ROOT).contains("exceeded");
+    }
+
+    // ------------------------------------------------------------------ archive
+
+    @Override
+    public void putArchive(ActorId id, String chunkId, byte[] data, Instant expiresAt) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(chunkId, "chunkId");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        StateStore.checkArchive(chunkId, data);
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(PK, AttributeValue.fromS(archiveKey(id, chunkId)));
+        item.put(ARCHIVE_DATA, AttributeValue.fromB(SdkBytes.fromByteArray(data)));
+        item.put(ttlAttribute, AttributeValue.fromN(Long.toString(ttlSeconds(expiresAt))));
+        PutItemResponse response;
+        try {
+            response = client.putItem(PutItemRequest.builder().tableName(tableName).item(item)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+        } catch (SdkException e) {
+            throw SdkErrors.map("PutItem on table " + tableName + " for archive chunk " + chunkId + " of " + id
+                    + " (" + data.length + " bytes)", e);
+        }
+        // Rewriting a chunk writes the same bytes, so the item before was no larger.
+        report("putArchive", "PutItem", false, reported(single(response.consumedCapacity()), false),
+                ItemSizes.writeUnits(ItemSizes.itemSize(item)), CapacitySource.COMPUTED);
+    }
+
+    @Override
+    public Optional<byte[]> loadArchive(ActorId id, String chunkId) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(chunkId, "chunkId");
+        StateStore.checkArchive(chunkId, NO_BYTES);
+        Map<String, AttributeValue> item = getItem("loadArchive",
+                Map.of(PK, AttributeValue.fromS(archiveKey(id, chunkId))),
+                "for archive chunk " + chunkId + " of " + id);
+        if (item == null) {
+            return Optional.empty();
+        }
+        AttributeValue a = item.get(ARCHIVE_DATA);
+        if (a == null || a.b() == null) {
+            throw new PermanentFailureException("archive chunk " + chunkId + " of " + id + " in table " + tableName
+                    + " has no binary attribute '" + ARCHIVE_DATA + "'; it was not written by this store");
+        }
+        return Optional.of(a.b().asByteArray()); // a fresh copy
+    }
+
+    /** The partition key of an archive chunk; never a group id (see {@link #ARCHIVE_INFIX}). */
+    static String archiveKey(ActorId id, String chunkId) {
+        return id.groupId() + ARCHIVE_INFIX + chunkId;
+    }
+
+    /** {@code expiresAt} in whole epoch seconds, rounded up: TTL deletes an item only once its value is past. */
+    static long ttlSeconds(Instant expiresAt) {
+        return expiresAt.getNano() == 0 ? expiresAt.getEpochSecond() : expiresAt.getEpochSecond() + 1;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    /** A strongly consistent GetItem; the item, or null if there is none. */
+    private Map<String, AttributeValue> getItem(String operation, Map<String, AttributeValue> key, String what) {
+        GetItemRequest request = GetItemRequest.builder()
+                .tableName(tableName)
+                .key(key)
+                .consistentRead(true)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build();
+        GetItemResponse response;
+        try {
+            response = client.getItem(request);
+        } catch (SdkException e) {
+            throw SdkErrors.map("GetItem on table " + tableName + " " + what, e);
+        }
+        Map<String, AttributeValue> item = response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+        report(operation, "GetItem", true, reported(single(response.consumedCapacity()), true),
+                ItemSizes.readUnits(item == null ? 0 : ItemSizes.itemSize(item), true), CapacitySource.COMPUTED);
+        return item;
+    }
+
+    private static List<ConsumedCapacity> single(ConsumedCapacity c) {
+        return c == null ? List.of() : List.of(c);
+    }
+
+    /** The units the server reported for this table, or null if it reported none. */
+    private Double reported(List<ConsumedCapacity> capacities, boolean read) {
+        Double total = null;
+        for (ConsumedCapacity c : capacities) {
+            if (c.tableName() != null && !c.tableName().equals(tableName)) {
+                continue;
+            }
+            Double units = read ? c.readCapacityUnits() : c.writeCapacityUnits();
+            if (units == null) {
+                units = c.capacityUnits();
+            }
+            if (units != null) {
+                total = total == null ? units : total + units;
+            }
+        }
+        return total;
+    }
+
+    /** Tells the listener the server's units if it reported any, else the computed ones. */
+    private void report(String operation, String request, boolean read, Double reported, double computed,
+                        CapacitySource computedSource) {
+        if (capacityListener == null) {
+            return;
+        }
+        double units = reported != null ? reported : computed;
+        CapacityUsage usage = new CapacityUsage(operation, request, read ? units : 0, read ? 0 : units,
+                reported != null ? CapacitySource.REPORTED : computedSource);
+        try {
+            capacityListener.consumed(usage);
+        } catch (RuntimeException e) {
+            LOG.warn("capacity listener {} threw on {} {}; ignored", capacityListener.getClass().getName(),
+                    operation, request, e);
+        }
     }
 
     private static Map<String, AttributeValue> key(ActorId id) {
@@ -288,6 +548,8 @@ public final class DynamoDbStateStore implements StateStore {
     public static final class Builder {
         private DynamoDbClient client;
         private String tableName;
+        private String ttlAttribute = DEFAULT_TTL_ATTRIBUTE;
+        private CapacityListener capacityListener;
         private Sleeper sleeper = Thread::sleep;
 
         private Builder() {
@@ -305,6 +567,22 @@ public final class DynamoDbStateStore implements StateStore {
             return this;
         }
 
+        /**
+         * The archive chunks' expiry attribute (default {@value #DEFAULT_TTL_ATTRIBUTE}): the one the table's Time To
+         * Live is enabled on, as {@link DynamoDbTableProvisioner.Builder#ttlAttribute} does. A letter or '_', then up
+         * to 254 letters, digits, '_', '-' or '.'; not one of the store's own attributes ({@code pk v s c a}).
+         */
+        public Builder ttlAttribute(String ttlAttribute) {
+            this.ttlAttribute = ttlAttribute;
+            return this;
+        }
+
+        /** Tells {@code listener} the capacity of every request (default: nobody). */
+        public Builder capacityListener(CapacityListener listener) {
+            this.capacityListener = listener;
+            return this;
+        }
+
         Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
@@ -313,8 +591,8 @@ public final class DynamoDbStateStore implements StateStore {
         /**
          * The store.
          *
-         * @throws ConfigurationException if the client or table name is missing, or the name is not a valid
-         *                                DynamoDB table name
+         * @throws ConfigurationException if the client or table name is missing, the name is not a valid DynamoDB
+         *                                table name, or the expiry attribute name is invalid
          */
         public DynamoDbStateStore build() {
             if (client == null) {
@@ -329,7 +607,16 @@ public final class DynamoDbStateStore implements StateStore {
                 throw new ConfigurationException("DynamoDbStateStore table name '" + tableName + "' is not a valid"
                         + " DynamoDB table name (3 to 255 characters, each a letter, digit, '_', '-' or '.')");
             }
+            checkTtlAttribute("DynamoDbStateStore", ttlAttribute);
             return new DynamoDbStateStore(this);
+        }
+    }
+
+    /** Checks an expiry attribute name; shared with {@link DynamoDbTableProvisioner}. */
+    static void checkTtlAttribute(String who, String name) {
+        if (name == null || !ATTRIBUTE_NAME.matcher(name).matches() || OWN_ATTRIBUTES.contains(name)) {
+            throw new ConfigurationException(who + " expiry attribute '" + name + "' is not valid: a letter or '_',"
+                    + " then up to 254 letters, digits, '_', '-' or '.', and not one of " + OWN_ATTRIBUTES);
         }
     }
 }

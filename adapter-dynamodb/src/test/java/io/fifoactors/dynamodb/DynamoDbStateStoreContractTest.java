@@ -2,7 +2,6 @@ package io.fifoactors.dynamodb;
 
 import io.fifoactors.contract.StateStoreContract;
 import io.fifoactors.contract.StateStoreFixture;
-import io.fifoactors.core.port.StateStore;
 import io.fifoactors.localaws.DynaliteServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,19 +35,9 @@ class DynamoDbStateStoreContractTest extends StateStoreContract {
 
     @Override
     protected StateStoreFixture newStore() {
-        String table = "actors-" + TABLES.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-        provisioner.ensureTable(table);
-        StateStore store = DynamoDbStateStore.builder().client(client).tableName(table).build();
-        return new StateStoreFixture() {
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() {
-                provisioner.deleteTableIfPresent(table);
-            }
-        };
+        String table = "actors-" + TABLES.incrementAndGet();
+        provisioner.ensure(table);
+        return StateStoreFixture.of(DynamoDbStateStore.builder().client(client).tableName(table).build(),
+                () -> provisioner.deleteTableIfPresent(table));
     }
 }

@@ -3,6 +3,7 @@ package io.fifoactors.dynamodb;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.TransientFailureException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.localaws.DynaliteServer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +79,7 @@ class DynamoDbStateStoreDynaliteTest {
         assertTrue(e.getMessage().contains("ResourceNotFoundException"), e.getMessage());
         assertThrows(PermanentFailureException.class,
                 () -> store.commit(id, 0, new StoredRecord(1, new byte[] {1}, new byte[0])));
-        assertThrows(PermanentFailureException.class, () -> store.loadAll(List.of(id)));
+        assertThrows(PermanentFailureException.class, () -> store.loadAll(List.of(id), Consistency.STRONG));
     }
 
     @Test
@@ -124,7 +125,8 @@ class DynamoDbStateStoreDynaliteTest {
                     }
                 }))
                 .build()) {
-            found = DynamoDbStateStore.builder().client(counting).tableName("big-batch").build().loadAll(ids);
+            found = DynamoDbStateStore.builder().client(counting).tableName("big-batch").build()
+                    .loadAll(ids, Consistency.STRONG);
         }
         assertTrue(batchGets.get() >= 3, "expected UnprocessedKeys rounds, saw " + batchGets + " requests");
         assertEquals(ids, new ArrayList<>(found.keySet()));

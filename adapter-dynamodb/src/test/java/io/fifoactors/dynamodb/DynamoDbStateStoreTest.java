@@ -3,12 +3,16 @@ package io.fifoactors.dynamodb;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.FifoActorsException;
+import io.fifoactors.core.InvalidActorIdException;
 import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
+import io.fifoactors.dynamodb.DynamoDbStateStore.CapacitySource;
+import io.fifoactors.dynamodb.DynamoDbStateStore.CapacityUsage;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
@@ -19,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -29,11 +34,15 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -295,9 +304,19 @@ class DynamoDbStateStoreTest {
         assertFalse(onCommit.getMessage().contains("TOP-SECRET"), onCommit.getMessage());
         assertFalse(onCommit.getMessage().contains(Base64.getEncoder().encodeToString(secret)), onCommit.getMessage());
 
-        FifoActorsException onLoadAll = assertThrows(expected, () -> store.loadAll(List.of(A)), name);
+        FifoActorsException onLoadAll = assertThrows(expected,
+                () -> store.loadAll(List.of(A), Consistency.EVENTUAL), name);
         assertTrue(onLoadAll.getMessage().contains("BatchGetItem on table actors"), onLoadAll.getMessage());
         assertEquals(expected == TransientFailureException.class, onLoadAll.isRetryable());
+
+        FifoActorsException onPutArchive = assertThrows(expected,
+                () -> store.putArchive(A, "m-1", secret, Instant.EPOCH), name);
+        assertTrue(onPutArchive.getMessage().contains("PutItem on table actors for archive chunk m-1 of account/a-1"),
+                onPutArchive.getMessage());
+        assertFalse(onPutArchive.getMessage().contains("TOP-SECRET"), onPutArchive.getMessage());
+        FifoActorsException onLoadArchive = assertThrows(expected, () -> store.loadArchive(A, "m-1"), name);
+        assertTrue(onLoadArchive.getMessage().contains("GetItem on table actors for archive chunk m-1 of account/a-1"),
+                onLoadArchive.getMessage());
     }
 
     @Test
@@ -318,7 +337,7 @@ class DynamoDbStateStoreTest {
 
     @Test
     void loadAllOfNothingSendsNothing() {
-        assertEquals(Map.of(), store.loadAll(List.of()));
+        assertEquals(Map.of(), store.loadAll(List.of(), Consistency.STRONG));
         assertTrue(client.requests.isEmpty());
     }
 
@@ -341,7 +360,7 @@ class DynamoDbStateStoreTest {
             }
             return BatchGetItemResponse.builder().responses(Map.of(TABLE, items)).build();
         };
-        Map<ActorId, StoredRecord> found = store.loadAll(withDuplicates);
+        Map<ActorId, StoredRecord> found = store.loadAll(withDuplicates, Consistency.STRONG);
 
         List<BatchGetItemRequest> sent = client.requestsOf(BatchGetItemRequest.class);
         assertEquals(3, sent.size());
@@ -395,7 +414,7 @@ class DynamoDbStateStoreTest {
                     .responses(Map.of(TABLE, List.of(item("account/c", 3, new byte[] {3}, new byte[0]))))
                     .build();
         };
-        Map<ActorId, StoredRecord> found = store.loadAll(List.of(A, b, c));
+        Map<ActorId, StoredRecord> found = store.loadAll(List.of(A, b, c), Consistency.STRONG);
         assertEquals(List.of(3, 2, 2), calls);
         assertEquals(List.of(A, c), new ArrayList<>(found.keySet()));
         for (BatchGetItemRequest r : client.requestsOf(BatchGetItemRequest.class)) {
@@ -412,7 +431,7 @@ class DynamoDbStateStoreTest {
                 .unprocessedKeys(Map.of(TABLE, r.requestItems().get(TABLE)))
                 .build();
         TransientFailureException e = assertThrows(TransientFailureException.class,
-                () -> store.loadAll(List.of(A)));
+                () -> store.loadAll(List.of(A), Consistency.STRONG));
         assertTrue(e.getMessage().contains("unprocessed"), e.getMessage());
         assertEquals(DynamoDbStateStore.BATCH_GET_MAX_RETRIES + 1, client.requests.size());
         assertEquals(DynamoDbStateStore.BATCH_GET_MAX_RETRIES, sleeps.size());
@@ -444,7 +463,7 @@ class DynamoDbStateStoreTest {
                 .unprocessedKeys(Map.of(TABLE, r.requestItems().get(TABLE)))
                 .build();
         try {
-            assertThrows(TransientFailureException.class, () -> interrupted.loadAll(List.of(A)));
+            assertThrows(TransientFailureException.class, () -> interrupted.loadAll(List.of(A), Consistency.STRONG));
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {
             Thread.interrupted();
@@ -459,6 +478,294 @@ class DynamoDbStateStoreTest {
         assertSame(TABLE, store.tableName());
         assertEquals("DynamoDbStateStore[table=actors]", store.toString());
         Map<ActorId, StoredRecord> none = new LinkedHashMap<>();
-        assertEquals(none, store.loadAll(List.of()));
+        assertEquals(none, store.loadAll(List.of(), Consistency.STRONG));
+    }
+    // ------------------------------------------------------------------ consistency and capacity requests
+
+    @Test
+    void everyRequestAsksForTotalConsumedCapacityAndLoadAllSetsConsistentReadPerConsistency() {
+        client.onGetItem = r -> GetItemResponse.builder().build();
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        client.onBatchGetItem = r -> BatchGetItemResponse.builder().build();
+        store.load(A);
+        store.commit(A, 0, new StoredRecord(1, new byte[0], new byte[0]));
+        store.loadAll(List.of(A), Consistency.STRONG);
+        store.loadAll(List.of(A), Consistency.EVENTUAL);
+        store.putArchive(A, "m-1", new byte[] {1}, Instant.EPOCH);
+        store.loadArchive(A, "m-1");
+        assertEquals(6, client.requests.size());
+        for (GetItemRequest r : client.requestsOf(GetItemRequest.class)) {
+            assertEquals(ReturnConsumedCapacity.TOTAL, r.returnConsumedCapacity());
+            assertEquals(Boolean.TRUE, r.consistentRead());
+        }
+        for (PutItemRequest r : client.requestsOf(PutItemRequest.class)) {
+            assertEquals(ReturnConsumedCapacity.TOTAL, r.returnConsumedCapacity());
+            assertNull(r.returnValuesOnConditionCheckFailure(), "no listener, no need for the winner's item");
+        }
+        List<BatchGetItemRequest> batches = client.requestsOf(BatchGetItemRequest.class);
+        assertEquals(ReturnConsumedCapacity.TOTAL, batches.get(0).returnConsumedCapacity());
+        assertEquals(Boolean.TRUE, batches.get(0).requestItems().get(TABLE).consistentRead());
+        assertEquals(ReturnConsumedCapacity.TOTAL, batches.get(1).returnConsumedCapacity());
+        assertEquals(Boolean.FALSE, batches.get(1).requestItems().get(TABLE).consistentRead());
+    }
+
+    @Test
+    void unprocessedKeysOfAnEventualReadAreRetriedEventuallyConsistent() {
+        List<Boolean> consistent = new ArrayList<>();
+        client.onBatchGetItem = r -> {
+            consistent.add(r.requestItems().get(TABLE).consistentRead());
+            return consistent.size() == 1
+                    ? BatchGetItemResponse.builder().unprocessedKeys(Map.of(TABLE, r.requestItems().get(TABLE)))
+                            .build()
+                    : BatchGetItemResponse.builder().responses(Map.of(TABLE,
+                            List.of(item("account/a-1", 3, new byte[] {3}, new byte[0])))).build();
+        };
+        assertEquals(3, store.loadAll(List.of(A), Consistency.EVENTUAL).get(A).version());
+        assertEquals(List.of(false, false), consistent);
+    }
+
+    // ------------------------------------------------------------------ archive
+
+    @Test
+    void anArchiveChunkIsAPlainPutUnderItsOwnKeyWithTheExpiryInEpochSecondsRoundedUp() {
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        byte[] data = {1, 2, 3};
+        store.putArchive(A, "m-1", data, Instant.ofEpochSecond(2_000_000_000L, 1));
+        data[0] = 9;
+        store.putArchive(A, "~/!", new byte[0], Instant.ofEpochSecond(2_000_000_000L));
+        List<PutItemRequest> puts = client.requestsOf(PutItemRequest.class);
+        assertEquals(Map.of(
+                "pk", AttributeValue.fromS("account/a-1 archive m-1"),
+                "a", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1, 2, 3})),
+                "ttl", AttributeValue.fromN("2000000001")), puts.get(0).item());
+        assertNull(puts.get(0).conditionExpression(), "a chunk always carries the same bytes: no condition");
+        assertEquals(TABLE, puts.get(0).tableName());
+        assertEquals(AttributeValue.fromS("account/a-1 archive ~/!"), puts.get(1).item().get("pk"));
+        assertEquals(AttributeValue.fromN("2000000000"), puts.get(1).item().get("ttl"));
+        assertEquals(0, puts.get(1).item().get("a").b().asByteArray().length);
+    }
+
+    @Test
+    void theExpiryAttributeIsConfigurableAndChecked() {
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        DynamoDbStateStore custom = DynamoDbStateStore.builder().client(client).tableName(TABLE)
+                .ttlAttribute("expires_at").build();
+        assertEquals("expires_at", custom.ttlAttribute());
+        assertEquals("ttl", store.ttlAttribute());
+        custom.putArchive(A, "m-1", new byte[] {1}, Instant.ofEpochSecond(5));
+        assertEquals(Set.of("pk", "a", "expires_at"), client.requestsOf(PutItemRequest.class).get(0).item().keySet());
+        for (String bad : new String[] {null, "", "pk", "a", "v", "bad name", "-x"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> DynamoDbStateStore.builder().client(client).tableName(TABLE).ttlAttribute(bad).build(), bad);
+            assertTrue(e.getMessage().contains("expiry attribute"), e.getMessage());
+        }
+    }
+
+    @Test
+    void loadArchiveIsAConsistentGetOfTheChunkKeyAndHandsOutACopy() {
+        byte[] stored = {4, 5, 6};
+        client.onGetItem = r -> GetItemResponse.builder().item(Map.of(
+                "pk", AttributeValue.fromS("account/a-1 archive m-1"),
+                "a", AttributeValue.fromB(SdkBytes.fromByteArray(stored)),
+                "ttl", AttributeValue.fromN("1"))).build();
+        byte[] got = store.loadArchive(A, "m-1").orElseThrow();
+        assertArrayEquals(stored, got);
+        GetItemRequest r = client.requestsOf(GetItemRequest.class).get(0);
+        assertEquals(Map.of("pk", AttributeValue.fromS("account/a-1 archive m-1")), r.key());
+        assertEquals(Boolean.TRUE, r.consistentRead());
+        got[0] = 0;
+        assertArrayEquals(new byte[] {4, 5, 6}, store.loadArchive(A, "m-1").orElseThrow());
+
+        client.onGetItem = x -> GetItemResponse.builder().build();
+        assertEquals(Optional.empty(), store.loadArchive(A, "m-2"));
+        client.onGetItem = x -> GetItemResponse.builder().item(Map.of(
+                "pk", AttributeValue.fromS("account/a-1 archive m-3"))).build();
+        PermanentFailureException e = assertThrows(PermanentFailureException.class,
+                () -> store.loadArchive(A, "m-3"));
+        assertTrue(e.getMessage().contains("no binary attribute 'a'"), e.getMessage());
+    }
+
+    @Test
+    void archiveChecksComeBeforeAnyRequest() {
+        assertThrows(IllegalArgumentException.class, () -> store.putArchive(A, "", new byte[1], Instant.EPOCH));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.putArchive(A, "m", new byte[StateStore.MAX_ARCHIVE_BYTES + 1], Instant.EPOCH));
+        assertThrows(IllegalArgumentException.class, () -> store.loadArchive(A, "a b"));
+        assertThrows(NullPointerException.class, () -> store.putArchive(A, "m", new byte[1], null));
+        assertTrue(client.requests.isEmpty());
+    }
+
+    @Test
+    void archiveKeysNeverCollideWithGroupIdsOrEachOther() {
+        // Neither a group id nor a chunk id has a space, so the key's first space splits it back into both.
+        assertEquals("a/b/c archive d", DynamoDbStateStore.archiveKey(ActorId.of("a", "b/c"), "d"));
+        assertThrows(InvalidActorIdException.class, () -> ActorId.of("a", "b archive"));
+        List<ActorId> actors = List.of(ActorId.of("a", "b"), ActorId.of("a", "b/archive"), ActorId.of("a", "archive"),
+                ActorId.of("ab", "c"), ActorId.of("a", "bc"));
+        List<String> chunks = List.of("c", "archive", "b", "archive/c", "/");
+        Set<String> keys = new HashSet<>();
+        for (ActorId actor : actors) {
+            for (String chunk : chunks) {
+                String key = DynamoDbStateStore.archiveKey(actor, chunk);
+                assertTrue(keys.add(key), "collision on " + key);
+                assertThrows(InvalidActorIdException.class, () -> ActorId.fromGroupId(key), key);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ capacity accounting
+
+    private final List<CapacityUsage> usages = new ArrayList<>();
+    private final DynamoDbStateStore counted = DynamoDbStateStore.builder().client(client).tableName(TABLE)
+            .sleeper(sleeps::add).capacityListener(usages::add).build();
+
+    private static ConsumedCapacity capacity(double units) {
+        return ConsumedCapacity.builder().tableName(TABLE).capacityUnits(units).build();
+    }
+
+    @Test
+    void reportedCapacityIsPassedOnAsReported() {
+        client.onGetItem = r -> GetItemResponse.builder().consumedCapacity(capacity(0.5)).build();
+        client.onPutItem = r -> PutItemResponse.builder().consumedCapacity(ConsumedCapacity.builder()
+                .tableName(TABLE).capacityUnits(7.0).writeCapacityUnits(3.0).build()).build();
+        client.onBatchGetItem = r -> BatchGetItemResponse.builder()
+                .consumedCapacity(capacity(2), capacity(1.5), ConsumedCapacity.builder().tableName("other")
+                        .capacityUnits(100.0).build())
+                .build();
+        counted.load(A);
+        counted.commit(A, 0, new StoredRecord(1, new byte[0], new byte[0]));
+        counted.loadAll(List.of(A), Consistency.STRONG);
+        assertEquals(List.of(
+                new CapacityUsage("load", "GetItem", 0.5, 0, CapacitySource.REPORTED),
+                new CapacityUsage("commit", "PutItem", 0, 3, CapacitySource.REPORTED),
+                new CapacityUsage("loadAll", "BatchGetItem", 3.5, 0, CapacitySource.REPORTED)), usages);
+    }
+
+    @Test
+    void withoutReportedCapacityTheUnitsAreComputedFromItemSizes() {
+        ActorId b = ActorId.of("account", "b");
+        ActorId c = ActorId.of("account", "c");
+        ActorId d = ActorId.of("account", "d");
+        // a-1: 5000 B of state, so 2 blocks of 4 KB; b: 10 B; c: absent; d: left unprocessed once.
+        Map<String, AttributeValue> bigItem = item("account/a-1", 7, new byte[5000], new byte[0]);
+        Map<String, AttributeValue> smallItem = item("account/b", 1, new byte[10], new byte[0]);
+        client.onGetItem = r -> r.key().get("pk").s().equals("account/a-1")
+                ? GetItemResponse.builder().item(bigItem).build() : GetItemResponse.builder().build();
+        List<Integer> rounds = new ArrayList<>();
+        client.onBatchGetItem = r -> {
+            rounds.add(r.requestItems().get(TABLE).keys().size());
+            if (rounds.size() == 1) {
+                return BatchGetItemResponse.builder().responses(Map.of(TABLE, List.of(bigItem, smallItem)))
+                        .unprocessedKeys(Map.of(TABLE, KeysAndAttributes.builder().keys(List.of(keyOf(d)))
+                                .consistentRead(false).build())).build();
+            }
+            return BatchGetItemResponse.builder().responses(Map.of(TABLE, List.of())).build();
+        };
+        counted.load(A);
+        counted.load(b);
+        counted.loadAll(List.of(A, b, c, d), Consistency.EVENTUAL);
+        assertEquals(List.of(
+                new CapacityUsage("load", "GetItem", 2, 0, CapacitySource.COMPUTED),
+                new CapacityUsage("load", "GetItem", 1, 0, CapacitySource.COMPUTED),
+                // 1 + 0.5 for the two items, 0.5 for c which is absent; d was not read
+                new CapacityUsage("loadAll", "BatchGetItem", 2, 0, CapacitySource.COMPUTED),
+                // d, read and absent
+                new CapacityUsage("loadAll", "BatchGetItem", 0.5, 0, CapacitySource.COMPUTED)), usages);
+        assertEquals(List.of(4, 1), rounds);
+    }
+
+    @Test
+    void computedWriteUnitsAreExactForAFirstCommitAndAnArchiveChunkAndALowerBoundOtherwise() {
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        StoredRecord first = new StoredRecord(1, new byte[1500], new byte[0]);
+        counted.commit(A, 0, first);
+        counted.commit(A, 1, new StoredRecord(2, new byte[10], new byte[0]));
+        counted.putArchive(A, "m-1", new byte[3000], Instant.EPOCH);
+        assertEquals(List.of(
+                new CapacityUsage("commit", "PutItem", 0, 2, CapacitySource.COMPUTED),
+                // DynamoDB bills the larger of the 1.5 KB record it replaced and the new one; the store cannot know
+                new CapacityUsage("commit", "PutItem", 0, 1, CapacitySource.LOWER_BOUND),
+                new CapacityUsage("putArchive", "PutItem", 0, 3, CapacitySource.COMPUTED)), usages);
+    }
+
+    @Test
+    void aLostCommitAsksForTheWinnersItemAndBillsItsSize() {
+        Map<String, AttributeValue> winner = item("account/a-1", 5, new byte[2500], new byte[0]);
+        client.onPutItem = r -> {
+            throw ConditionalCheckFailedException.builder().message("The conditional request failed")
+                    .statusCode(400).item(winner).build();
+        };
+        VersionConflictException e = assertThrows(VersionConflictException.class,
+                () -> counted.commit(A, 4, new StoredRecord(5, new byte[1], new byte[0])));
+        assertNull(e.getCause(), "the winner's item (state bytes) is not carried along");
+        assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                client.requestsOf(PutItemRequest.class).get(0).returnValuesOnConditionCheckFailure());
+        client.onPutItem = r -> {
+            throw ConditionalCheckFailedException.builder().message("The conditional request failed")
+                    .statusCode(400).build();
+        };
+        assertThrows(VersionConflictException.class,
+                () -> counted.commit(A, 4, new StoredRecord(5, new byte[1], new byte[0])));
+        assertEquals(List.of(
+                new CapacityUsage("commit", "PutItem", 0, 3, CapacitySource.COMPUTED),
+                new CapacityUsage("commit", "PutItem", 0, 1, CapacitySource.LOWER_BOUND)), usages);
+    }
+
+    @Test
+    void aFailingListenerIsLoggedAndNeverFailsTheOperation() {
+        client.onPutItem = r -> PutItemResponse.builder().consumedCapacity(capacity(1)).build();
+        DynamoDbStateStore throwing = DynamoDbStateStore.builder().client(client).tableName(TABLE)
+                .capacityListener(u -> {
+                    throw new IllegalStateException("meter closed");
+                }).build();
+        StderrCapture.Captured<Boolean> run = StderrCapture.capture(() -> {
+            throwing.commit(A, 0, new StoredRecord(1, "SECRET".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    new byte[0]));
+            return true;
+        });
+        assertTrue(run.value());
+        assertTrue(run.stderr().contains("WARN") && run.stderr().contains("capacity listener")
+                && run.stderr().contains("meter closed"), run.stderr());
+        assertFalse(run.stderr().contains("SECRET"), run.stderr());
+    }
+
+    @Test
+    void theRecordItemSizeIsTheSizeOfTheItemTheStoreWrites() {
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        long version = 0;
+        for (StoredRecord r : List.of(new StoredRecord(1, new byte[0], new byte[0]),
+                new StoredRecord(2, new byte[100], new byte[7]), new StoredRecord(3, new byte[4096], new byte[1]))) {
+            store.commit(A, version++, r);
+            Map<String, AttributeValue> written = client.requestsOf(PutItemRequest.class).get((int) version - 1).item();
+            assertEquals(ItemSizes.itemSize(written), DynamoDbStateStore.itemSizeBytes(A, r));
+        }
+        // pk (2) + "account/a-1" (11) + v (1) + 1 digit (2) + s (1) + c (1)
+        assertEquals(18, DynamoDbStateStore.itemSizeBytes(A, new StoredRecord(1, new byte[0], new byte[0])));
+        // version 100 takes as little room as 1: trailing zeros are trimmed
+        assertEquals(18 + 300_000 + 2, DynamoDbStateStore.itemSizeBytes(A,
+                new StoredRecord(100, new byte[300_000], new byte[2])));
+    }
+
+    @Test
+    void itemSizesFollowTheDocumentedRules() {
+        assertEquals(1, ItemSizes.numberSize("0"));
+        assertEquals(2, ItemSizes.numberSize("7"));
+        assertEquals(2, ItemSizes.numberSize("10"));
+        assertEquals(2, ItemSizes.numberSize("1000000"), "trailing zeros are trimmed");
+        assertEquals(3, ItemSizes.numberSize("120"), "digit pairs align on the decimal point: 01|20");
+        assertEquals(3, ItemSizes.numberSize("1234"));
+        assertEquals(4, ItemSizes.numberSize("12345"));
+        assertEquals(3, ItemSizes.numberSize("-5"));
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put("s", AttributeValue.fromS("h\u00e9"));      // 1 + 3 UTF-8 bytes
+        item.put("bin", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[10])));   // 3 + 10, not base64
+        item.put("t", AttributeValue.fromBool(true));        // 1 + 1
+        item.put("l", AttributeValue.fromL(List.of(AttributeValue.fromS("ab"))));   // 1 + 3 + 1 + 2
+        assertEquals(4 + 13 + 2 + 7, ItemSizes.itemSize(item));
+        assertEquals(1.0, ItemSizes.readUnits(0, true), "a missing item still costs a read");
+        assertEquals(0.5, ItemSizes.readUnits(4096, false));
+        assertEquals(2.0, ItemSizes.readUnits(4097, true));
+        assertEquals(1.0, ItemSizes.writeUnits(0));
+        assertEquals(2.0, ItemSizes.writeUnits(1025));
     }
 }

@@ -9,10 +9,14 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,10 @@ final class FakeDynamoDbClient implements DynamoDbClient {
     Function<DescribeTableRequest, DescribeTableResponse> onDescribeTable = r -> unscripted("DescribeTable");
     Function<CreateTableRequest, CreateTableResponse> onCreateTable = r -> unscripted("CreateTable");
     Function<DeleteTableRequest, DeleteTableResponse> onDeleteTable = r -> unscripted("DeleteTable");
+    Function<DescribeTimeToLiveRequest, DescribeTimeToLiveResponse> onDescribeTimeToLive =
+            r -> unscripted("DescribeTimeToLive");
+    Function<UpdateTimeToLiveRequest, UpdateTimeToLiveResponse> onUpdateTimeToLive =
+            r -> unscripted("UpdateTimeToLive");
     boolean closed;
 
     private static <T> T unscripted(String op) {
@@ -80,6 +88,18 @@ final class FakeDynamoDbClient implements DynamoDbClient {
     public DeleteTableResponse deleteTable(DeleteTableRequest request) {
         requests.add(request);
         return onDeleteTable.apply(request);
+    }
+
+    @Override
+    public DescribeTimeToLiveResponse describeTimeToLive(DescribeTimeToLiveRequest request) {
+        requests.add(request);
+        return onDescribeTimeToLive.apply(request);
+    }
+
+    @Override
+    public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest request) {
+        requests.add(request);
+        return onUpdateTimeToLive.apply(request);
     }
 
     @Override

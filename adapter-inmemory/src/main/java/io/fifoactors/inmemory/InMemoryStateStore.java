@@ -10,6 +10,7 @@ import io.fifoactors.core.port.StoredRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link StateStore} in memory with DynamoDB's single-item semantics: strongly consistent reads, eventually
- * consistent ones that may return the record a recent commit replaced (as DynamoDB's may, within about a second;
- * off unless {@link Builder#staleReads} turns it on), a conditional write on the version, the same record size limit
+ * consistent ones that may return any state of the record that a commit replaced within {@link #STALE_WINDOW},
+ * including "no record yet" right after the first commit (DynamoDB's eventually consistent reads "may not reflect the
+ * results of a recently completed write"; off unless {@link Builder#staleReads} turns it on), a conditional write on
+ * the version, the same record size limit
  * as every adapter ({@link StateStore#MAX_RECORD_BYTES}), archive chunks kept at least until they expire (like
  * DynamoDB's TTL, which deletes expired items only eventually), and copies of all bytes in and out, so a caller that
  * keeps or changes an array cannot corrupt what is stored.
@@ -39,11 +42,20 @@ public final class InMemoryStateStore implements StateStore {
     /** How long after a commit an eventually consistent read may still return the record it replaced. */
     public static final Duration STALE_WINDOW = Duration.ofSeconds(1);
 
-    private record Versions(StoredRecord current, StoredRecord previous, long replacedAtMillis) {
+    /** How many replaced states an actor keeps for stale reads (those replaced within the window, newest first). */
+    static final int MAX_STALE_STATES = 8;
+
+    /** A state the record had until {@code replacedAtMillis}; a null record: no record yet. */
+    private record Replaced(StoredRecord record, long replacedAtMillis) {
+    }
+
+    private record Versions(StoredRecord current, List<Replaced> replaced) {
     }
 
     private record Chunk(byte[] data, Instant expiresAt) {
     }
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final ConcurrentHashMap<ActorId, Versions> records = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Chunk> archive = new ConcurrentHashMap<>();
@@ -81,6 +93,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public Map<ActorId, StoredRecord> loadAll(Collection<ActorId> ids, Consistency consistency) {
+        Objects.requireNonNull(consistency, "consistency");
         Map<ActorId, StoredRecord> found = new LinkedHashMap<>();
         for (ActorId id : ids) {
             if (consistency == Consistency.EVENTUAL) {
@@ -93,17 +106,35 @@ public final class InMemoryStateStore implements StateStore {
                 continue;
             }
             StoredRecord r = v.current();
-            if (consistency == Consistency.EVENTUAL && v.previous() != null && staleRate > 0
-                    && clock.millis() - v.replacedAtMillis() < STALE_WINDOW.toMillis() && stale()) {
-                r = v.previous();
+            if (consistency == Consistency.EVENTUAL && staleRate > 0) {
+                List<Replaced> recent = recent(v.replaced(), clock.millis());
+                if (!recent.isEmpty()) {
+                    int pick = stalePick(recent.size());
+                    if (pick >= 0) {
+                        r = recent.get(pick).record();
+                    }
+                }
             }
-            found.put(id, copy(r));
+            if (r != null) {
+                found.put(id, copy(r));
+            }
         }
         return found;
     }
 
-    private synchronized boolean stale() {
-        return random.nextDouble() < staleRate;
+    /** With probability staleRate, the index of the replaced state to return; else -1. */
+    private synchronized int stalePick(int candidates) {
+        return random.nextDouble() < staleRate ? random.nextInt(candidates) : -1;
+    }
+
+    private static List<Replaced> recent(List<Replaced> replaced, long nowMillis) {
+        List<Replaced> recent = new ArrayList<>(replaced.size());
+        for (Replaced r : replaced) {
+            if (nowMillis - r.replacedAtMillis() < STALE_WINDOW.toMillis()) {
+                recent.add(r);
+            }
+        }
+        return recent;
     }
 
     @Override
@@ -116,12 +147,24 @@ public final class InMemoryStateStore implements StateStore {
             if (currentVersion != expectedVersion) {
                 throw new VersionConflictException(id, expectedVersion);
             }
-            return new Versions(stored, current == null ? null : current.current(), clock.millis());
+            long now = clock.millis();
+            List<Replaced> replaced = new ArrayList<>(MAX_STALE_STATES);
+            replaced.add(new Replaced(current == null ? null : current.current(), now));
+            if (current != null) {
+                for (Replaced r : recent(current.replaced(), now)) {
+                    if (replaced.size() == MAX_STALE_STATES) {
+                        break;
+                    }
+                    replaced.add(r);
+                }
+            }
+            return new Versions(stored, List.copyOf(replaced));
         });
     }
 
     @Override
     public void putArchive(ActorId id, String chunkId, byte[] data, Instant expiresAt) {
+        Objects.requireNonNull(id, "id");
         StateStore.checkArchive(chunkId, data);
         Objects.requireNonNull(expiresAt, "expiresAt");
         archiveWrites.increment();
@@ -130,6 +173,8 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public Optional<byte[]> loadArchive(ActorId id, String chunkId) {
+        Objects.requireNonNull(id, "id");
+        StateStore.checkArchive(chunkId, NO_BYTES);
         archiveReads.increment();
         Chunk c = archive.get(id.groupId() + " " + chunkId);
         return c == null ? Optional.empty() : Optional.of(c.data().clone());
@@ -198,8 +243,9 @@ public final class InMemoryStateStore implements StateStore {
         }
 
         /**
-         * Makes an eventually consistent read return the replaced record, with probability {@code rate}, within
-         * {@link #STALE_WINDOW} of a commit; draws from a random source seeded with {@code seed}.
+         * Makes an eventually consistent read return, with probability {@code rate}, one of the states the record
+         * had in the last {@link #STALE_WINDOW} instead of the current one (possibly no record, right after the first
+         * commit); draws from a random source seeded with {@code seed}.
          */
         public Builder staleReads(double rate, long seed) {
             if (!(rate >= 0 && rate <= 1)) {

@@ -2,21 +2,11 @@ package io.fifoactors.inmemory;
 
 import io.fifoactors.contract.StateStoreContract;
 import io.fifoactors.contract.StateStoreFixture;
-import io.fifoactors.core.port.StateStore;
 
+/** The shared StateStore contract on an in-memory store whose eventually consistent reads are always fresh. */
 class InMemoryStateStoreContractTest extends StateStoreContract {
     @Override
     protected StateStoreFixture newStore() {
-        InMemoryStateStore store = InMemoryStateStore.create();
-        return new StateStoreFixture() {
-            @Override
-            public StateStore store() {
-                return store;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return StateStoreFixture.of(InMemoryStateStore.create(), () -> { });
     }
 }

@@ -3,12 +3,15 @@ package io.fifoactors.contract;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +23,24 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The StateStore contract (DynamoDB single-item semantics). Every adapter extends this class and supplies fresh
- * stores; no test may be skipped.
+ * The StateStore contract (DynamoDB single-item semantics): strong reads see the latest commit; eventually consistent
+ * reads see a committed state, possibly an older one or none yet (never a torn record, never a write that lost its
+ * condition); conditional commits; the record size limit; archive chunks (ids, size limit, expiry); copies at the
+ * boundary. Every adapter extends this class and supplies fresh stores; no test may be skipped. Assertions hold on
+ * DynamoDB itself, so an adapter whose eventual reads are always fresh passes as well as one that serves stale ones.
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends StateStoreContract {
+ *     protected StateStoreFixture newStore() { return StateStoreFixture.of(MyStore.create(), () -> { }); }
+ * }
+ * }</pre>
+ *
+ * <p>Each test opens its own stores; JUnit may run the tests of a class on one thread at a time.
  */
 public abstract class StateStoreContract {
     private final List<StateStoreFixture> opened = new ArrayList<>();
@@ -136,26 +151,93 @@ public abstract class StateStoreContract {
     }
 
     @Test
-    void loadAllReturnsThePresentRecordsAcrossRequestLimits() {
+    void strongLoadAllReturnsExactlyThePresentRecordsAcrossRequestLimits() {
         StateStore store = open();
+        List<ActorId> ids = manyActors(store, 230);
+        List<ActorId> asked = new ArrayList<>(ids);
+        asked.add(ids.get(7)); // a duplicate is read once
+        Map<ActorId, StoredRecord> found = store.loadAll(asked, Consistency.STRONG);
+        assertEquals(230 - 77, found.size());
+        for (int i = 0; i < ids.size(); i++) {
+            StoredRecord r = found.get(ids.get(i));
+            if (i % 3 == 0) {
+                assertNull(r, "absent record for " + ids.get(i));
+            } else {
+                assertEquals(1, r.version());
+                assertEquals(i, ByteBuffer.wrap(r.state()).getInt());
+                assertArrayEquals(new byte[] {(byte) i}, r.control());
+            }
+        }
+        assertEquals(Map.of(), store.loadAll(List.of(), Consistency.STRONG));
+        assertEquals(Map.of(), store.loadAll(List.of(ids.get(0), ids.get(3)), Consistency.STRONG));
+    }
+
+    @Test
+    void eventualLoadAllReturnsOnlyCommittedRecordsAcrossRequestLimits() {
+        StateStore store = open();
+        List<ActorId> ids = manyActors(store, 230);
+        Map<ActorId, StoredRecord> found = store.loadAll(ids, Consistency.EVENTUAL);
+        // Just after its first commit an eventually consistent read may still miss a record; what it returns is the
+        // committed record, and an actor that never committed is never there.
+        for (int i = 0; i < ids.size(); i++) {
+            StoredRecord r = found.get(ids.get(i));
+            if (i % 3 == 0) {
+                assertNull(r, "absent record for " + ids.get(i));
+            } else if (r != null) {
+                assertEquals(1, r.version());
+                assertEquals(i, ByteBuffer.wrap(r.state()).getInt());
+                assertArrayEquals(new byte[] {(byte) i}, r.control());
+            }
+        }
+        assertTrue(ids.containsAll(found.keySet()));
+        assertEquals(Map.of(), store.loadAll(List.of(), Consistency.EVENTUAL));
+    }
+
+    /** {@code n} actors of which every third never committed; the others hold version 1 with state = index. */
+    private static List<ActorId> manyActors(StateStore store, int n) {
         List<ActorId> ids = new ArrayList<>();
-        for (int i = 0; i < 130; i++) {
+        for (int i = 0; i < n; i++) {
             ActorId id = ActorId.of("account", "k-" + i);
             ids.add(id);
             if (i % 3 != 0) {
-                store.commit(id, 0, new StoredRecord(1, ByteBuffer.allocate(4).putInt(i).array(), new byte[0]));
+                store.commit(id, 0, new StoredRecord(1, ByteBuffer.allocate(4).putInt(i).array(),
+                        new byte[] {(byte) i}));
             }
         }
-        Map<ActorId, StoredRecord> found = store.loadAll(ids, io.fifoactors.core.port.Consistency.STRONG);
-        for (int i = 0; i < 130; i++) {
-            StoredRecord r = found.get(ids.get(i));
-            if (i % 3 == 0) {
-                assertEquals(null, r, "absent record for " + ids.get(i));
-            } else {
-                assertEquals(i, ByteBuffer.wrap(r.state()).getInt());
+        return ids;
+    }
+
+    @Test
+    void eventualReadsReturnACommittedStateNeverATornOrFailedOneAndStrongReadsTheLatest() {
+        StateStore store = open();
+        List<StoredRecord> committed = new ArrayList<>();
+        for (int v = 1; v <= 6; v++) {
+            StoredRecord next = new StoredRecord(v, new byte[] {(byte) v, (byte) v, (byte) v},
+                    new byte[] {(byte) (10 * v)});
+            store.commit(A, v - 1, next);
+            committed.add(next);
+            // A write that lost its condition must never be seen, by any read.
+            long stale = v - 1;
+            assertThrows(VersionConflictException.class,
+                    () -> store.commit(A, stale, new StoredRecord(stale + 1, new byte[] {99}, new byte[] {99})));
+            assertRecord(next, store.load(A).orElseThrow());
+            assertRecord(next, store.loadAll(List.of(A, B), Consistency.STRONG).get(A));
+            for (int read = 0; read < 4; read++) {
+                Map<ActorId, StoredRecord> eventual = store.loadAll(List.of(A, B), Consistency.EVENTUAL);
+                assertNull(eventual.get(B), "an actor that never committed");
+                StoredRecord got = eventual.get(A);
+                if (got != null) {
+                    assertTrue(got.version() >= 1 && got.version() <= v, "version " + got.version() + " after " + v);
+                    assertRecord(committed.get((int) got.version() - 1), got);
+                }
             }
         }
-        assertEquals(Map.of(), store.loadAll(List.of(), io.fifoactors.core.port.Consistency.STRONG));
+    }
+
+    private static void assertRecord(StoredRecord expected, StoredRecord actual) {
+        assertEquals(expected.version(), actual.version());
+        assertArrayEquals(expected.state(), actual.state(), "state of version " + expected.version());
+        assertArrayEquals(expected.control(), actual.control(), "control of version " + expected.version());
     }
 
     @Test
@@ -219,5 +301,89 @@ public abstract class StateStoreContract {
         StoredRecord last = store.load(A).orElseThrow();
         assertEquals(threads * perThread, ByteBuffer.wrap(last.state()).getInt());
         assertEquals(threads * perThread, last.version());
+    }
+    // ------------------------------------------------------------------ archive
+
+    private static final Instant LATER = Instant.parse("2100-01-01T00:00:00.5Z");
+
+    @Test
+    void anArchiveChunkRoundTripsByteForByteAndIsSeparateFromRecords() {
+        StateStore store = open();
+        byte[] data = allBytes();
+        store.putArchive(A, "marks-1", data, LATER);
+        assertArrayEquals(data, store.loadArchive(A, "marks-1").orElseThrow());
+        assertEquals(Optional.empty(), store.loadArchive(A, "marks-2"), "a chunk never written");
+        assertEquals(Optional.empty(), store.loadArchive(B, "marks-1"), "the same chunk id of another actor");
+        // Chunks are not records, and records are not chunks.
+        assertEquals(Optional.empty(), store.load(A));
+        assertEquals(Map.of(), store.loadAll(List.of(A, B), Consistency.STRONG));
+        store.commit(A, 0, new StoredRecord(1, new byte[] {1}, new byte[] {2}));
+        store.putArchive(B, "marks-1", new byte[] {5}, LATER);
+        assertArrayEquals(data, store.loadArchive(A, "marks-1").orElseThrow());
+        assertArrayEquals(new byte[] {5}, store.loadArchive(B, "marks-1").orElseThrow());
+        assertArrayEquals(new byte[] {1}, store.load(A).orElseThrow().state());
+        assertEquals(Optional.empty(), store.load(B));
+        // Rewriting a chunk (the same bytes, another expiry) keeps it; an empty chunk is a chunk.
+        store.putArchive(A, "marks-1", data, LATER.plusSeconds(60));
+        assertArrayEquals(data, store.loadArchive(A, "marks-1").orElseThrow());
+        store.putArchive(A, "empty", new byte[0], LATER);
+        assertArrayEquals(new byte[0], store.loadArchive(A, "empty").orElseThrow());
+    }
+
+    @Test
+    void archiveChunkIdsAreOneToSixtyFourPrintableAsciiCharacters() {
+        StateStore store = open();
+        String longest = "x".repeat(63) + "~";
+        String allPrintable = "!\"#$%&'()*+,-./0123456789:;<=>?@AZ[\\]^_`az{|}~";
+        for (String ok : List.of("a", longest, allPrintable, "archive", "account/a-1")) {
+            store.putArchive(A, ok, ok.getBytes(StandardCharsets.US_ASCII), LATER);
+        }
+        for (String ok : List.of("a", longest, allPrintable, "archive", "account/a-1")) {
+            assertArrayEquals(ok.getBytes(StandardCharsets.US_ASCII), store.loadArchive(A, ok).orElseThrow(), ok);
+        }
+        for (String bad : List.of("", "x".repeat(65), "has space", "tab\t", "caf\u00e9", "new\nline", "\u007f")) {
+            IllegalArgumentException put = assertThrows(IllegalArgumentException.class,
+                    () -> store.putArchive(A, bad, new byte[] {1}, LATER), bad);
+            assertTrue(put.getMessage().contains("chunk id"), put.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> store.loadArchive(A, bad), bad);
+        }
+    }
+
+    @Test
+    void anArchiveChunkOverSixtyFourKilobytesIsRefusedAndOneAtTheLimitFits() {
+        StateStore store = open();
+        byte[] atLimit = new byte[StateStore.MAX_ARCHIVE_BYTES];
+        atLimit[0] = 1;
+        atLimit[atLimit.length - 1] = 2;
+        store.putArchive(A, "big", atLimit, LATER);
+        assertArrayEquals(atLimit, store.loadArchive(A, "big").orElseThrow());
+
+        byte[] over = new byte[StateStore.MAX_ARCHIVE_BYTES + 1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> store.putArchive(A, "too-big", over, LATER));
+        assertTrue(e.getMessage().contains(Integer.toString(over.length))
+                && e.getMessage().contains(Integer.toString(StateStore.MAX_ARCHIVE_BYTES)), e.getMessage());
+        assertEquals(Optional.empty(), store.loadArchive(A, "too-big"), "nothing was written");
+    }
+
+    @Test
+    void callersCannotChangeArchivedBytesThroughArrays() {
+        StateStore store = open();
+        byte[] data = {1, 2, 3};
+        store.putArchive(A, "c", data, LATER);
+        data[0] = 99;
+        byte[] loaded = store.loadArchive(A, "c").orElseThrow();
+        loaded[1] = 99;
+        assertArrayEquals(new byte[] {1, 2, 3}, store.loadArchive(A, "c").orElseThrow());
+    }
+
+    @Test
+    void anExpiredChunkIsEitherStillThereUnchangedOrGone() {
+        // DynamoDB deletes expired items some time after they expire and until then still returns them; a store may
+        // do either, but never returns other bytes.
+        StateStore store = open();
+        store.putArchive(A, "old", new byte[] {4, 2}, Instant.parse("2001-01-01T00:00:00Z"));
+        store.loadArchive(A, "old").ifPresent(b -> assertArrayEquals(new byte[] {4, 2}, b));
+        assertEquals(Optional.empty(), store.load(A));
     }
 }
