@@ -126,6 +126,14 @@ public final class World {
         return sim.mailbox().movedByRedrive();
     }
 
+    /**
+     * The dead letters an operator (the fault plan's {@code operatorRedrive}) moved back to the queue: such a message
+     * is a new message to its actor and is applied after the group's later ones, at most once.
+     */
+    public List<DeadLetter> movedBackByOperator() {
+        return sim.operatorMoved();
+    }
+
     /** Every outcome of every consumer so far, in order. */
     public List<Outcome> outcomes() {
         return List.copyOf(outcomes);

@@ -88,6 +88,7 @@ public final class Simulation implements AutoCloseable {
 
     private final Map<Port, Long> outageUntil = new EnumMap<>(Port.class);
     private final Set<String> movedBack = new HashSet<>();
+    private final List<DeadLetter> operatorMoved = new ArrayList<>();
     private long nextOperatorRedrive;
 
     private long mailboxVersion;
@@ -162,6 +163,11 @@ public final class Simulation implements AutoCloseable {
     /** The keys the simulation's runtimes share (derived from the seed). */
     public MessageKeys keys() {
         return keys;
+    }
+
+    /** The dead letters the simulated operator moved back to the queue so far (each message at most once). */
+    public List<DeadLetter> operatorMoved() {
+        return List.copyOf(operatorMoved);
     }
 
     /** The virtual time the simulation started at. */
@@ -271,6 +277,7 @@ public final class Simulation implements AutoCloseable {
     private void operatorRedrive() {
         List<DeadLetter> moved = mailbox.moveBack(d -> movedBack.add(d.groupId() + " " + d.messageId()));
         operatorMoves += moved.size();
+        operatorMoved.addAll(moved);
         if (!moved.isEmpty()) {
             mailboxVersion++;
         }

@@ -136,6 +136,13 @@ class GuaranteesPropertiesTest {
             }
         }
         Set<String> everDeadLettered = new HashSet<>(deadIds);
+        // moved back by the operator: dead-lettered once (the report of it may be lost with a consumer that sent the
+        // letter and died), then a new message to its actor, applied after the group's later ones
+        Set<String> movedBack = new HashSet<>();
+        for (DeadLetter d : world.movedBackByOperator()) {
+            movedBack.add(d.messageId());
+            everDeadLettered.add(d.messageId());
+        }
         // With a queue redrive policy the queue moves a message by itself after maxReceiveCount receives, and a
         // message waiting behind failing ones of its group spends receives too: SQS adds no reason to those. That is
         // the price of the queue's policy (docs/semantics.md, section 5); without one, nothing is ever moved so.
@@ -193,8 +200,10 @@ class GuaranteesPropertiesTest {
             }
             List<String> inOrder = new ArrayList<>(mine);
             inOrder.retainAll(expected);
+            inOrder.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
             List<String> expectedApplied = new ArrayList<>(expected);
             expectedApplied.retainAll(mine);
+            expectedApplied.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
             assertEquals(expectedApplied, inOrder, "k" + k + " applied out of order: " + context);
         }
         // timers: each set timer fired exactly once, after it was set
@@ -244,6 +253,11 @@ class GuaranteesPropertiesTest {
                 expected.removeIf(deadForwardedTags::contains);
                 List<String> arrivedNotDead = new ArrayList<>(arrived);
                 arrivedNotDead.removeIf(deadForwardedTags::contains);
+                // a forward moved back by the operator is sent again later, out of its first order
+                expected.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
+                arrivedNotDead.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
+                assertEquals(new HashSet<>(arrived).size(), arrived.size(), "k" + b + " applied a forward of k" + a
+                        + " twice: " + arrived + "; " + context);
                 assertEquals(expected, arrivedNotDead, "forwarded k" + a + " -> k" + b + ": " + context);
                 assertTrue(sentInOrder.containsAll(arrived), "k" + b + " got a forward k" + a
                         + " never applied: " + context);
