@@ -1,6 +1,7 @@
 package io.fifoactors.lambda;
 
 import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.core.runtime.MessageKeys;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -26,12 +26,8 @@ import java.util.regex.Pattern;
  *       constructor)</td></tr>
  *   <tr><td>{@value #MAX_ATTEMPTS}</td><td>handler attempts per message before it is given up (1-1000, default
  *       5)</td></tr>
- *   <tr><td>{@value #REDRIVE_MAX_RECEIVE_COUNT}</td><td>the queue's redrive maxReceiveCount (1-1000; set it: the
- *       runtime then gives up a message on its last receive with a reason, instead of the queue moving it
- *       silently)</td></tr>
- *   <tr><td>{@value #REDRIVE}</td><td>{@code queue} (default): the queue has a redrive policy; {@code runtime}:
- *       it has none and the runtime dead-letters after {@value #REDRIVE_MAX_RECEIVE_COUNT} receives itself, which
- *       saves a write per activation that sends (see {@code ActorSystem.Builder.runtimeRedrive}; then required)</td></tr>
+ *   <tr><td>{@value #MESSAGE_KEYS}</td><td>the keys that authenticate the runtime's own messages, {@code
+ *       id:base64secret[,id:base64secret]}, current first (required; see {@code MessageKeys}); never logged</td></tr>
  *   <tr><td>{@value #RECORD_CACHE}</td><td>actors whose records a container keeps between invocations and does not
  *       read again (0-10,000,000, default 0: off; see {@code ActorSystem.Builder.recordCache}); watch the
  *       VersionConflicts metric: each stale copy costs a failed write and a read</td></tr>
@@ -47,11 +43,12 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>Names for the wiring's own resources are conventions, read by the wiring with {@link #require}:
- * {@value #QUEUE_URL}, {@value #DEAD_LETTER_QUEUE_URL}, {@value #TABLE_NAME}.
+ * {@value #QUEUE_URL}, {@value #DEAD_LETTER_QUEUE_URL}, {@value #TIMER_QUEUE_URL}, {@value #TABLE_NAME}. The queue's
+ * redrive policy is not configured here: the mailbox reads it from the queue, and the runtime follows it.
  *
  * <pre>{@code
  * LambdaSettings settings = LambdaSettings.from(Map.of("FA_WIRING", "com.example.LedgerWiring",
- *         "FA_MAX_ATTEMPTS", "5", "FA_REDRIVE_MAX_RECEIVE_COUNT", "15"));
+ *         "FA_MAX_ATTEMPTS", "5", "FA_MESSAGE_KEYS", keysFromSecretsManager));
  * String table = settings.require(LambdaSettings.TABLE_NAME);
  * }</pre>
  *
@@ -60,8 +57,7 @@ import java.util.regex.Pattern;
 public final class LambdaSettings {
     public static final String WIRING = "FA_WIRING";
     public static final String MAX_ATTEMPTS = "FA_MAX_ATTEMPTS";
-    public static final String REDRIVE_MAX_RECEIVE_COUNT = "FA_REDRIVE_MAX_RECEIVE_COUNT";
-    public static final String REDRIVE = "FA_REDRIVE";
+    public static final String MESSAGE_KEYS = "FA_MESSAGE_KEYS";
     public static final String RECORD_CACHE = "FA_RECORD_CACHE";
     public static final String GROUP_CONCURRENCY = "FA_GROUP_CONCURRENCY";
     public static final String START_RESERVE_MS = "FA_START_RESERVE_MS";
@@ -73,6 +69,8 @@ public final class LambdaSettings {
     public static final String QUEUE_URL = "FA_QUEUE_URL";
     /** Convention: the URL of the FIFO dead-letter queue. */
     public static final String DEAD_LETTER_QUEUE_URL = "FA_DEAD_LETTER_QUEUE_URL";
+    /** Convention: the URL of the standard queue that carries timer firings. */
+    public static final String TIMER_QUEUE_URL = "FA_TIMER_QUEUE_URL";
     /** Convention: the name of the DynamoDB table of actor records. */
     public static final String TABLE_NAME = "FA_TABLE_NAME";
     /** Set by Lambda: the function's region. */
@@ -81,8 +79,8 @@ public final class LambdaSettings {
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
 
     /** Every variable the handler itself reads (not the wiring's conventions). */
-    public static final List<String> HANDLER_VARIABLES = List.of(WIRING, MAX_ATTEMPTS, REDRIVE_MAX_RECEIVE_COUNT,
-            REDRIVE, RECORD_CACHE, GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
+    public static final List<String> HANDLER_VARIABLES = List.of(WIRING, MAX_ATTEMPTS, MESSAGE_KEYS, RECORD_CACHE,
+            GROUP_CONCURRENCY, START_RESERVE_MS, RESPONSE_RESERVE_MS, LOG_LEVEL, LOG_PAYLOADS, METRICS_NAMESPACE);
 
     static final int DEFAULT_MAX_ATTEMPTS = 5;
     static final int DEFAULT_GROUP_CONCURRENCY = 10;
@@ -99,8 +97,7 @@ public final class LambdaSettings {
     private final Map<String, String> environment;
     private final String wiringClass;
     private final int maxAttempts;
-    private final Integer redriveMaxReceiveCount;
-    private final boolean runtimeRedrive;
+    private final MessageKeys messageKeys;
     private final int recordCache;
     private final int groupConcurrency;
     private final Duration startReserve;
@@ -115,18 +112,19 @@ public final class LambdaSettings {
         if (wiringClass != null && !CLASS_NAME.matcher(wiringClass).matches()) {
             problems.add(WIRING + " must be a fully qualified class name");
         }
-        this.maxAttempts = intIn(env, MAX_ATTEMPTS, 1, 1000, DEFAULT_MAX_ATTEMPTS, problems);
-        this.redriveMaxReceiveCount = optional(env, REDRIVE_MAX_RECEIVE_COUNT).isPresent()
-                ? intIn(env, REDRIVE_MAX_RECEIVE_COUNT, 1, 1000, 1000, problems) : null;
-        String redrive = optional(env, REDRIVE).map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("queue");
-        if (!redrive.equals("queue") && !redrive.equals("runtime")) {
-            problems.add(REDRIVE + " must be queue or runtime");
+        this.maxAttempts = intIn(env, MAX_ATTEMPTS, 1, 100, DEFAULT_MAX_ATTEMPTS, problems);
+        MessageKeys keys = null;
+        Optional<String> keyText = optional(env, MESSAGE_KEYS);
+        if (keyText.isEmpty()) {
+            problems.add(MESSAGE_KEYS + " is required: the keys that authenticate the runtime's own messages");
+        } else {
+            try {
+                keys = MessageKeys.parse(keyText.get());
+            } catch (ConfigurationException e) {
+                problems.add(MESSAGE_KEYS + ": " + e.getMessage()); // the message names no secret
+            }
         }
-        this.runtimeRedrive = redrive.equals("runtime");
-        if (runtimeRedrive && redriveMaxReceiveCount == null) {
-            problems.add(REDRIVE + "=runtime needs " + REDRIVE_MAX_RECEIVE_COUNT + " (the receives after which the"
-                    + " runtime dead-letters a message)");
-        }
+        this.messageKeys = keys;
         this.recordCache = intIn(env, RECORD_CACHE, 0, 10_000_000, 0, problems);
         this.groupConcurrency = intIn(env, GROUP_CONCURRENCY, 1, 10, DEFAULT_GROUP_CONCURRENCY, problems);
         long start = intIn(env, START_RESERVE_MS, 0, MAX_RESERVE_MS, DEFAULT_START_RESERVE_MS, problems);
@@ -225,14 +223,9 @@ public final class LambdaSettings {
         return maxAttempts;
     }
 
-    /** The queue's redrive maxReceiveCount, if configured. */
-    public OptionalInt redriveMaxReceiveCount() {
-        return redriveMaxReceiveCount == null ? OptionalInt.empty() : OptionalInt.of(redriveMaxReceiveCount);
-    }
-
-    /** True when the queue has no redrive policy and the runtime dead-letters by receive count itself. */
-    public boolean runtimeRedrive() {
-        return runtimeRedrive;
+    /** The keys that authenticate the runtime's own messages. */
+    public MessageKeys messageKeys() {
+        return messageKeys;
     }
 
     /** Actors whose records the container keeps (0: off). */
@@ -276,8 +269,7 @@ public final class LambdaSettings {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("wiring", wiringClass);
         out.put("maxAttempts", maxAttempts);
-        out.put("redriveMaxReceiveCount", redriveMaxReceiveCount);
-        out.put("redrive", runtimeRedrive ? "runtime" : "queue");
+        out.put("messageKeys", messageKeys == null ? null : messageKeys.toString()); // ids only
         out.put("recordCache", recordCache);
         out.put("groupConcurrency", groupConcurrency);
         out.put("startReserveMs", startReserve.toMillis());

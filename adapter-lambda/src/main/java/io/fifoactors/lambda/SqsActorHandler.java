@@ -64,6 +64,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
     private final Telemetry.BatchScope scope = new Telemetry.BatchScope();
     private final Duration initDuration;
     private final AtomicBoolean firstInvocation = new AtomicBoolean(true);
+    private final BatchRun.Pause pause;
 
     /**
      * The bootstrap Lambda calls: reads the configuration from the process environment, instantiates the wiring
@@ -77,6 +78,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     private SqsActorHandler(Builder b) {
         this.clock = b.clock;
+        this.pause = b.pause;
         Instant started = clock.instant();
         this.settings = LambdaSettings.from(b.environment);
         ActorWiring wiring = b.wiring != null ? b.wiring : instantiate(settings);
@@ -84,12 +86,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.telemetry = new Telemetry(b.output, clock, settings, wiring.listener());
 
         ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts())
-                .recordCache(settings.recordCache());
-        if (settings.runtimeRedrive()) {
-            builder.runtimeRedrive(settings.redriveMaxReceiveCount().getAsInt());
-        } else {
-            settings.redriveMaxReceiveCount().ifPresent(builder::redriveMaxReceiveCount);
-        }
+                .recordCache(settings.recordCache()).messageKeys(settings.messageKeys());
         wiring.register(builder, settings);
         this.groups = newGroupPool(settings.groupConcurrency());
         builder.clock(clock).listener(telemetry).groupExecutor(scope.executor(groups));
@@ -131,7 +128,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         Instant deadline = started.plusMillis(Math.max(0, remaining));
 
         BatchRun run = new BatchRun(system, telemetry, stats, deadline.minus(settings.startReserve()),
-                deadline.minus(settings.responseReserve()));
+                deadline.minus(settings.responseReserve()), clock, pause);
         List<SQSEvent.SQSMessage> failed = run.execute(records, scope);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>(failed.size());
@@ -214,16 +211,15 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 factory);
     }
 
+    /** Says once, at init, what the queue's redrive policy means for the messages it may move. */
     private void adviseOnRedrive() {
-        if (settings.redriveMaxReceiveCount().isEmpty()) {
-            telemetry.log(Level.WARN, "advice", Map.of("detail", LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT
-                    + " is not set: a message reaching the queue's maxReceiveCount is moved to the dead-letter queue"
-                    + " by SQS without a reason; set it to the queue's redrive maxReceiveCount"));
-        } else if (settings.redriveMaxReceiveCount().getAsInt() < 3 * settings.maxAttempts()) {
-            telemetry.log(Level.WARN, "advice", Map.of("detail", "the queue's maxReceiveCount ("
-                    + settings.redriveMaxReceiveCount().getAsInt() + ") is below 3 x " + LambdaSettings.MAX_ATTEMPTS
-                    + " (" + settings.maxAttempts() + "): infrastructure failures may use up the receives before the"
-                    + " handler's attempts"));
+        io.fifoactors.core.port.RedrivePolicy policy = system.mailbox().redrivePolicy();
+        if (policy.redrives()) {
+            telemetry.log(Level.INFO, "advice", Map.of("detail", "the mailbox queue has a redrive policy (after "
+                    + policy.maxReceiveCount().getAsInt() + " receives): SQS moves a message that reaches it to the"
+                    + " dead-letter queue without a reason (a message waiting behind failing ones of its actor"
+                    + " spends receives too), and each activation that sends costs one write more; without a redrive"
+                    + " policy the runtime dead-letters with reasons (docs/semantics.md, section 5)"));
         }
     }
 
@@ -277,8 +273,15 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         private ActorWiring wiring;
         private Clock clock = Clock.systemUTC();
         private Consumer<String> output = Telemetry.standardOutput();
+        private BatchRun.Pause pause = d -> Thread.sleep(d.toMillis());
 
         private Builder() {
+        }
+
+        /** How the handler waits between tries of what a port failure held back (tests move a virtual clock). */
+        Builder pause(BatchRun.Pause pause) {
+            this.pause = pause;
+            return this;
         }
 
         /** The environment to read the settings from (required; Lambda's bootstrap passes the process's). */

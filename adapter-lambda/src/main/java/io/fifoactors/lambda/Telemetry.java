@@ -3,6 +3,7 @@ package io.fifoactors.lambda;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.core.runtime.RuntimeEvent;
 import io.fifoactors.lambda.LambdaSettings.Level;
 
 import java.nio.ByteBuffer;
@@ -127,11 +128,11 @@ final class Telemetry implements OutcomeListener {
         }
         Level l = levelOf(o.kind());
         if (enabled(l)) {
-            Delivery d = scope == null || o.messageId() == null ? null : scope.byMessageId.get(o.messageId());
+            Delivery d = scope == null ? null : scope.byMessageId.get(o.messageId());
             JsonLine line = start(l, "outcome")
                     .field("requestId", scope == null ? null : scope.invocation.requestId())
-                    .field("actor", o.actor() == null ? null : o.actor().groupId())
-                    .field("messageId", o.messageId() == null || o.messageId().isEmpty() ? null : o.messageId())
+                    .field("actor", o.groupId())
+                    .field("messageId", o.messageId())
                     .field("sequence", d == null ? null : d.sequenceNumber())
                     .field("receiveCount", d == null ? null : d.receiveCount())
                     .field("outcome", o.kind().name())
@@ -143,6 +144,28 @@ final class Telemetry implements OutcomeListener {
         }
         try {
             extra.onOutcome(o);
+        } catch (RuntimeException ignored) {
+            // a user's listener must not change what happens to a message
+        }
+    }
+
+    @Override
+    public void onEvent(RuntimeEvent e) {
+        GroupScope scope = SCOPE.get();
+        if (scope != null) {
+            scope.invocation.increment(e.kind());
+        }
+        Level l = e.kind() == RuntimeEvent.Kind.VERSION_CONFLICT || e.kind() == RuntimeEvent.Kind.MARKS_ARCHIVED
+                ? Level.DEBUG : Level.WARN;
+        if (enabled(l)) {
+            sink.accept(start(l, "event")
+                    .field("requestId", scope == null ? null : scope.invocation.requestId())
+                    .field("actor", e.groupId())
+                    .field("event", e.kind().name())
+                    .field("detail", e.detail()).end());
+        }
+        try {
+            extra.onEvent(e);
         } catch (RuntimeException ignored) {
             // a user's listener must not change what happens to a message
         }
@@ -195,8 +218,9 @@ final class Telemetry implements OutcomeListener {
 
     /** The metric names, in the order they are reported. */
     static final List<String> METRICS = List.of("Processed", "DuplicatesSkipped", "VersionConflicts", "Rejected",
-            "Deferred", "DeadLettered", "Held", "Parked", "Retried", "BatchSize", "BatchItemFailures",
-            "DeadlineSkipped", "BatchDuration");
+            "Deferred", "DeadLettered", "Held", "Parked", "Retried", "StaleTimerFirings", "PortFailures",
+            "HandlerTimeouts", "BatchSize", "BatchItemFailures", "DeadlineSkipped", "HeldForPortFailures",
+            "BatchDuration");
 
     /** Writes the invocation's metrics as one EMF document (always, also for an empty batch). */
     void emitMetrics(InvocationStats s, String functionName, long durationMillis) {
@@ -220,16 +244,20 @@ final class Telemetry implements OutcomeListener {
                 .field("FunctionName", functionName)
                 .field("Processed", s.count(Outcome.Kind.APPLIED))
                 .field("DuplicatesSkipped", s.count(Outcome.Kind.DUPLICATE))
-                .field("VersionConflicts", s.count(Outcome.Kind.VERSION_CONFLICT))
+                .field("VersionConflicts", s.count(RuntimeEvent.Kind.VERSION_CONFLICT))
                 .field("Rejected", s.count(Outcome.Kind.REJECTED))
                 .field("Deferred", s.count(Outcome.Kind.DEFERRED))
                 .field("DeadLettered", s.count(Outcome.Kind.DEAD_LETTERED))
                 .field("Held", s.count(Outcome.Kind.HELD))
                 .field("Parked", s.count(Outcome.Kind.PARKED))
                 .field("Retried", s.count(Outcome.Kind.RETRIED))
+                .field("StaleTimerFirings", s.count(Outcome.Kind.STALE))
+                .field("PortFailures", s.count(RuntimeEvent.Kind.PORT_FAILURE))
+                .field("HandlerTimeouts", s.count(RuntimeEvent.Kind.HANDLER_TIMEOUT))
                 .field("BatchSize", s.batchSize())
                 .field("BatchItemFailures", s.failuresReported())
                 .field("DeadlineSkipped", s.deadlineSkipped())
+                .field("HeldForPortFailures", s.heldRounds())
                 .field("BatchDuration", durationMillis)
                 .field("requestId", s.requestId());
         sink.accept(doc.end());
@@ -239,6 +267,8 @@ final class Telemetry implements OutcomeListener {
     static final class InvocationStats {
         private final String requestId;
         private final AtomicLongArray kinds = new AtomicLongArray(Outcome.Kind.values().length);
+        private final AtomicLongArray events = new AtomicLongArray(RuntimeEvent.Kind.values().length);
+        private volatile int heldRounds;
         private volatile int batchSize;
         private volatile int failuresReported;
         private volatile int deadlineSkipped;
@@ -257,6 +287,23 @@ final class Telemetry implements OutcomeListener {
 
         long count(Outcome.Kind kind) {
             return kinds.get(kind.ordinal());
+        }
+
+        void increment(RuntimeEvent.Kind kind) {
+            events.incrementAndGet(kind.ordinal());
+        }
+
+        long count(RuntimeEvent.Kind kind) {
+            return events.get(kind.ordinal());
+        }
+
+        /** Rounds the invocation spent holding deliveries back through port failures. */
+        int heldRounds() {
+            return heldRounds;
+        }
+
+        void heldRounds(int n) {
+            heldRounds = n;
         }
 
         int batchSize() {

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fifoactors.core.ActorId;
 import io.fifoactors.core.runtime.ActorSnapshot;
 
 import java.io.IOException;
@@ -20,10 +19,38 @@ import java.util.stream.Collectors;
 /** A handler over {@link TestWiring} whose output lines are captured and parsed. */
 final class Harness {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** A test key (32 zero bytes), in the form FA_MESSAGE_KEYS takes. */
+    static final String KEYS = "test:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     final TestWiring wiring;
     final SqsActorHandler handler;
     final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    /** The handler's time: real time, plus what its backoff pauses add (the tests never sleep). */
+    final PausingClock clock = new PausingClock();
+
+    /** System time moved forward by the pauses the handler takes, instead of sleeping them. */
+    static final class PausingClock extends java.time.Clock {
+        private final java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+
+        void advance(java.time.Duration d) {
+            skew.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(System.currentTimeMillis() + skew.get());
+        }
+    }
 
     Harness(Map<String, String> env) {
         this(env, new TestWiring());
@@ -32,9 +59,10 @@ final class Harness {
     Harness(Map<String, String> env, TestWiring wiring) {
         this.wiring = wiring;
         Map<String, String> all = new HashMap<>(Map.of(LambdaSettings.MAX_ATTEMPTS, "3",
-                LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT, "9"));
+                LambdaSettings.MESSAGE_KEYS, KEYS));
         all.putAll(env);
-        this.handler = SqsActorHandler.builder().environment(all).wiring(wiring).output(lines::add).build();
+        this.handler = SqsActorHandler.builder().environment(all).wiring(wiring).output(lines::add)
+                .clock(clock).pause(clock::advance).build();
     }
 
     Harness() {
@@ -84,7 +112,7 @@ final class Harness {
     }
 
     Tally tally(String key) {
-        ActorSnapshot<Tally> s = handler.system().inspect(ActorId.of("tally", key), Tally.class);
+        ActorSnapshot<Tally> s = handler.system().inspect(Tally.TYPE, key);
         return s.state();
     }
 

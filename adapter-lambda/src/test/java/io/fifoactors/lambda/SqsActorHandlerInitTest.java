@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SqsActorHandlerInitTest {
     private static SqsActorHandler build(Map<String, String> env) {
         List<String> out = new ArrayList<>();
-        return SqsActorHandler.builder().environment(env).output(out::add).build();
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent(LambdaSettings.MESSAGE_KEYS, Harness.KEYS);
+        return SqsActorHandler.builder().environment(all).output(out::add).build();
     }
 
     private static String initError(Map<String, String> env) {
@@ -84,7 +86,7 @@ class SqsActorHandlerInitTest {
     @Test
     void aWiringThatLeavesTheSystemIncompleteIsAClearInitError() {
         String m = assertThrows(ConfigurationException.class, () -> SqsActorHandler.builder()
-                .environment(Map.of()).output(l -> { })
+                .environment(Map.of(LambdaSettings.MESSAGE_KEYS, Harness.KEYS)).output(l -> { })
                 .wiring((system, settings) -> system.register(Tally.TYPE)).build()).getMessage();
         assertTrue(m.contains("left the actor system incomplete: ActorSystem needs a state store"), m);
     }
@@ -92,7 +94,7 @@ class SqsActorHandlerInitTest {
     @Test
     void theWiringReadsItsOwnVariables() {
         String m = assertThrows(ConfigurationException.class, () -> SqsActorHandler.builder()
-                .environment(Map.of()).output(l -> { })
+                .environment(Map.of(LambdaSettings.MESSAGE_KEYS, Harness.KEYS)).output(l -> { })
                 .wiring((system, settings) -> settings.requireAll(LambdaSettings.QUEUE_URL, LambdaSettings.TABLE_NAME))
                 .build()).getMessage();
         assertEquals("the function's environment lacks FA_QUEUE_URL, FA_TABLE_NAME", m);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fifoactors.core.ActorId;
+import io.fifoactors.inmemory.InMemoryMailbox;
 import io.fifoactors.core.VersionConflictException;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.StateStore;
@@ -223,18 +224,13 @@ class SqsActorHandlerTest {
     @Test
     void versionConflictsAreRetriedAndCounted() {
         AtomicBoolean raced = new AtomicBoolean();
-        TestWiring wiring = new TestWiring(store -> new StateStore() {
-            @Override
-            public Optional<StoredRecord> load(ActorId id) {
-                return store.load(id);
-            }
-
+        TestWiring wiring = new TestWiring(store -> new DelegatingStore(store) {
             @Override
             public void commit(ActorId id, long expectedVersion, StoredRecord next) {
                 if (id.key().equals("a") && raced.compareAndSet(false, true)) {
                     throw new VersionConflictException(id, expectedVersion);
                 }
-                store.commit(id, expectedVersion, next);
+                super.commit(id, expectedVersion, next);
             }
         }, null);
         Harness h = new Harness(Map.of(), wiring);
@@ -312,7 +308,7 @@ class SqsActorHandlerTest {
         assertTrue(init.get("initMillis").isNumber());
         assertEquals(3, init.get("settings").get("maxAttempts").asInt());
         assertEquals(TestWiring.class.getName(), init.get("wiring").asText());
-        assertEquals(List.of(), h.messages("advice"), "redrive 9 = 3 x maxAttempts 3 needs no advice");
+        assertEquals(List.of(), h.messages("advice"), "a queue without a redrive policy needs no advice");
     }
 
     @Test
@@ -323,9 +319,65 @@ class SqsActorHandlerTest {
     }
 
     @Test
-    void aMissingOrLowRedriveCountIsAdvisedAgainst() {
-        Harness low = new Harness(Map.of(LambdaSettings.REDRIVE_MAX_RECEIVE_COUNT, "4"));
-        assertTrue(low.messages("advice").get(0).get("detail").asText().contains("below 3 x"));
+    void aQueueRedrivePolicyIsExplainedAtInit() {
+        InMemoryMailbox redriving = InMemoryMailbox.builder().clock(java.time.Clock.systemUTC()).maxReceiveCount(20)
+                .build();
+        Harness h = new Harness(Map.of(), new TestWiring(s -> s, null, redriving));
+        String advice = h.messages("advice").get(0).get("detail").asText();
+        assertTrue(advice.contains("redrive policy (after 20 receives)"), advice);
+    }
+
+    @Test
+    void aStoreOutageShorterThanTheInvocationCostsNoReceive() {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(3);
+        TestWiring wiring = new TestWiring(store -> new DelegatingStore(store) {
+            @Override
+            public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids,
+                                                      io.fifoactors.core.port.Consistency c) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new io.fifoactors.core.TransientFailureException("simulated outage");
+                }
+                return super.loadAll(ids, c);
+            }
+
+            @Override
+            public Optional<StoredRecord> load(ActorId id) {
+                if (failures.get() > 0) {
+                    throw new io.fifoactors.core.TransientFailureException("simulated outage");
+                }
+                return super.load(id);
+            }
+        }, null);
+        Harness h = new Harness(Map.of(), wiring);
+        SQSBatchResponse r = h.handle(Harness.event("fifo-two-groups.json"));
+        assertEquals(List.of(), Harness.failedIds(r), "held and tried again within the invocation: " + h.lines);
+        assertEquals(List.of(1L, 2L, 3L), h.tally("a").seen());
+        assertTrue(h.metrics().get("HeldForPortFailures").asInt() >= 1);
+        assertTrue(h.metrics().get("PortFailures").asInt() >= 1);
+    }
+
+    @Test
+    void aStoreOutageLongerThanTheInvocationIsReportedAndItsRedeliveryDelayed() {
+        TestWiring wiring = new TestWiring(store -> new DelegatingStore(store) {
+            @Override
+            public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids,
+                                                      io.fifoactors.core.port.Consistency c) {
+                throw new io.fifoactors.core.TransientFailureException("simulated outage");
+            }
+
+            @Override
+            public Optional<StoredRecord> load(ActorId id) {
+                throw new io.fifoactors.core.TransientFailureException("simulated outage");
+            }
+        }, null);
+        Harness h = new Harness(Map.of(), wiring);
+        SQSEvent event = Harness.event("fifo-two-groups.json");
+        SQSBatchResponse r = h.handle(event);
+        assertEquals(event.getRecords().size(), Harness.failedIds(r).size(), "every record reported for redelivery");
+        assertEquals(event.getRecords().size(), wiring.retryDelays.size(), "each one's next receive is delayed");
+        assertTrue(wiring.retryDelays.stream().allMatch(d -> d.compareTo(BatchRun.MIN_REDELIVERY_DELAY) >= 0),
+                wiring.retryDelays.toString());
+        assertTrue(h.messages("batch-failed").isEmpty(), "an outage is not a failure of the runtime");
     }
 
     @Test
@@ -349,22 +401,18 @@ class SqsActorHandlerTest {
         }
 
         StateStore wrap(StateStore store) {
-            return new StateStore() {
+            return new DelegatingStore(store) {
                 @Override
                 public Optional<StoredRecord> load(ActorId id) {
                     singleReads.incrementAndGet();
-                    return store.load(id);
+                    return super.load(id);
                 }
 
                 @Override
-                public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids) {
+                public Map<ActorId, StoredRecord> loadAll(java.util.Collection<ActorId> ids,
+                                                          io.fifoactors.core.port.Consistency c) {
                     batchReads.incrementAndGet();
-                    return store.loadAll(ids);
-                }
-
-                @Override
-                public void commit(ActorId id, long expectedVersion, StoredRecord next) {
-                    store.commit(id, expectedVersion, next);
+                    return super.loadAll(ids, c);
                 }
             };
         }

@@ -49,7 +49,12 @@ public record Tally(long total, List<Long> seen) {
 
     static final ActorType<Tally, Msg> TYPE = ActorType.builder("tally", Tally.class, Msg.class)
             .initialState(id -> EMPTY)
-            .handler(Tally::decide)
+            .on(Msg.Add.class, Tally::decide)
+            .on(Msg.Boom.class, Tally::decide)
+            .on(Msg.Broken.class, Tally::decide)
+            .on(Msg.Fatal.class, Tally::decide)
+            .on(Msg.Block.class, Tally::decide)
+            .on(Msg.Meet.class, Tally::decide)
             .build();
 
     static void reset() {
@@ -58,7 +63,7 @@ public record Tally(long total, List<Long> seen) {
         rendezvous = new CyclicBarrier(2);
     }
 
-    private static Effect<Tally> decide(Tally t, Msg m, io.fifoactors.core.ActorContext ctx) throws Exception {
+    private static Effect<Tally> decide(Tally t, Msg m, io.fifoactors.core.ActorContext<Msg> ctx) throws Exception {
         if (m instanceof Msg.Add a) {
             List<Long> seen = new ArrayList<>(t.seen());
             seen.add(a.amount());
