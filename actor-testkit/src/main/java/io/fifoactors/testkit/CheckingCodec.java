@@ -16,11 +16,11 @@ final class CheckingCodec implements Codec {
 
     @Override
     public byte[] encode(Object value) {
-        byte[] bytes = codec.encode(value);
         if (value != null && !(value instanceof byte[])) {
+            // first, so that a value the codec cannot even write is explained the same way
             RoundTrip.check(codec, "the " + value.getClass().getSimpleName(), value, value.getClass());
         }
-        return bytes;
+        return codec.encode(value);
     }
 
     @Override
