@@ -216,6 +216,7 @@ public final class InMemoryMailbox implements Mailbox {
         }
         if (n > 0) {
             dedupOrder.addLast(new DedupEntries(expiry, n == accepted.length ? accepted : Arrays.copyOf(accepted, n)));
+            notifyAll(); // a long poll may be waiting
         }
     }
 
@@ -239,8 +240,37 @@ public final class InMemoryMailbox implements Mailbox {
             Instant next = nextVisibleAt();
             virtual.advanceTo(next != null && next.isBefore(limit) ? next : limit);
             got = receiveNow(maxMessages, visibilityTimeout);
+        } else if (got.isEmpty() && !waitTime.isZero()) {
+            got = longPoll(maxMessages, visibilityTimeout, waitTime);
         }
         return got;
+    }
+
+    /**
+     * Long polling in real time: waits until a message may have become visible (a send, a retry, a visibility
+     * change, or the next visibility or timer deadline) or the wait is over, as SQS's long poll does.
+     */
+    private List<Delivery> longPoll(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
+        long end = System.nanoTime() + waitTime.toNanos();
+        while (true) {
+            List<Delivery> got = receiveNow(maxMessages, visibilityTimeout);
+            long left = end - System.nanoTime();
+            if (!got.isEmpty() || left <= 0) {
+                return got;
+            }
+            synchronized (this) {
+                Instant next = nextVisibleAt();
+                long untilNext = next == null ? Long.MAX_VALUE
+                        : Math.max(1, Duration.between(clock.instant(), next).toNanos());
+                long waitNanos = Math.min(left, untilNext);
+                try {
+                    wait(Math.max(1, waitNanos / 1_000_000), 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return List.of();
+                }
+            }
+        }
     }
 
     private synchronized List<Delivery> receiveNow(int maxMessages, Duration visibilityTimeout) {
@@ -336,6 +366,7 @@ public final class InMemoryMailbox implements Mailbox {
                 g.messages.remove(m);
             }
         }
+        notifyAll(); // the next message of a group may be receivable now
         return stale;
     }
 
@@ -359,6 +390,7 @@ public final class InMemoryMailbox implements Mailbox {
                 m.visibleAtMillis = visibleAt;
             }
         }
+        notifyAll(); // a long poll may be waiting for these
     }
 
     @Override
