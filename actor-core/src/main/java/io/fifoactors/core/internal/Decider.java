@@ -517,7 +517,7 @@ final class Decider {
     }
 
     private void reject(Stashed msg, String reason, Instant now) {
-        w.ctl.recordRejection(new Rejection(msg.messageId(), msg.type(), reason, now.toEpochMilli()),
+        w.ctl.recordRejection(Rejection.kept(msg.messageId(), msg.type(), reason, now.toEpochMilli()),
                 settings.keptRejections());
         w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.REJECTED, reason, msg.receiveCount()));
         w.changed = true;
