@@ -224,7 +224,7 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     private static StoredRecord copy(StoredRecord r) {
-        return new StoredRecord(r.version(), r.state().clone(), r.control().clone());
+        return new StoredRecord(r.version(), r.state().clone(), r.control().clone(), r.attention());
     }
 
     /** Builds an {@link InMemoryStateStore}; not thread-safe. */

@@ -41,7 +41,7 @@ final class AttemptRecorder {
             long version = record.map(StoredRecord::version).orElse(0L);
             byte[] state = record.isPresent() ? record.get().state()
                     : settings.codec().encode(type.initialState(id));
-            settings.store().commit(id, version, new StoredRecord(version + 1, state, c.encode()));
+            settings.store().commit(id, version, c.record(version + 1, state));
         } catch (RuntimeException e) {
             try {
                 settings.listener().onEvent(new RuntimeEvent(groupId, RuntimeEvent.Kind.PORT_FAILURE,

@@ -1,9 +1,12 @@
 package io.fifoactors.core.internal;
 
 import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.port.Attention;
 import io.fifoactors.core.port.SequenceNumbers;
+import io.fifoactors.core.port.StoredRecord;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -145,6 +148,22 @@ final class Control {
         while (recentRejections.size() > keep) {
             recentRejections.remove(0);
         }
+    }
+
+    /** The record of {@code state} with this control, and the attention the two call for. */
+    StoredRecord record(long version, byte[] state) {
+        byte[] control = encode();
+        EnumSet<Attention> attention = EnumSet.noneOf(Attention.class);
+        if (parked.isPresent()) {
+            attention.add(Attention.PARKED);
+        }
+        if (!failingSeq.isEmpty() && SequenceNumbers.compare(failingSeq, appliedSeq) > 0) {
+            attention.add(Attention.FAILING);
+        }
+        if ((long) state.length + control.length > Attention.LARGE_RECORD_BYTES) {
+            attention.add(Attention.LARGE);
+        }
+        return new StoredRecord(version, state, control, attention);
     }
 
     boolean isFailing(String seq) {

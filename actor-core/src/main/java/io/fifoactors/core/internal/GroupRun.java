@@ -452,7 +452,7 @@ final class GroupRun {
 
     private StoredRecord encode(Working w) {
         w.ctl.nonce = settings.nonces().getAsLong();
-        return new StoredRecord(w.version + 1, settings.codec().encode(w.state), w.ctl.encode());
+        return w.ctl.record(w.version + 1, settings.codec().encode(w.state));
     }
 
     /**
@@ -548,7 +548,7 @@ final class GroupRun {
         c.outbox.clear();
         c.pendingDeadLetters.clear();
         c.nonce = settings.nonces().getAsLong();
-        StoredRecord cleared = new StoredRecord(record.version() + 1, record.state(), c.encode());
+        StoredRecord cleared = c.record(record.version() + 1, record.state());
         try {
             settings.store().commit(id, record.version(), cleared);
             caches.remember(id, cleared);
