@@ -1,11 +1,14 @@
 package io.fifoactors.core.internal;
 
 import io.fifoactors.core.MessageDecodingException;
+import io.fifoactors.core.port.Attention;
+import io.fifoactors.core.port.StoredRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +52,25 @@ class ControlTest {
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRecordCallsForAttentionWhenParkedFailingOrLarge() {
+        Control quiet = new Control();
+        quiet.appliedSeq = "100";
+        assertEquals(Set.of(), quiet.record(3, new byte[10]).attention());
+
+        Control c = full();
+        StoredRecord r = c.record(7, bytes("{}"));
+        assertEquals(7, r.version());
+        assertArrayEquals(c.encode(), r.control());
+        assertEquals(Set.of(Attention.PARKED, Attention.FAILING), r.attention());
+
+        c.appliedSeq = c.failingSeq; // the failing message was applied since: no longer failing
+        assertEquals(Set.of(Attention.PARKED), c.record(8, bytes("{}")).attention());
+
+        assertEquals(Set.of(Attention.LARGE), quiet.record(4, new byte[(int) Attention.LARGE_RECORD_BYTES]).attention());
+        assertEquals(Set.of(), quiet.record(4, new byte[(int) Attention.LARGE_RECORD_BYTES - 100]).attention());
     }
 
     @Test
