@@ -34,7 +34,12 @@ public interface MailboxFixture extends AutoCloseable {
         /** Changing visibility with an expired (not superseded) receipt hides the message again; AWS ignores it. */
         EXPIRED_RECEIPT_CHANGES_VISIBILITY,
         /** A visibility change past 12 hours after the receive is accepted; AWS refuses it. */
-        NO_TOTAL_VISIBILITY_LIMIT
+        NO_TOTAL_VISIBILITY_LIMIT,
+        /**
+         * A group delivers its visible first messages while a later message of it is in flight (one made visible
+         * again out of order); AWS delivers nothing of a group with a message in flight.
+         */
+        LATER_IN_FLIGHT_DOES_NOT_LOCK_GROUP
     }
 
     Mailbox mailbox();
