@@ -96,6 +96,13 @@ public final class SqsTimerForwarder {
     /**
      * What one batch came to.
      *
+     * <pre>{@code
+     * SqsTimerForwarder.Result r = forwarder.forward(carriers);
+     * reportBatchItemFailures(r.failed());
+     * }</pre>
+     *
+     * <p>Immutable by convention (the lists are copies; the messages are shared). Thread-safe under that convention.
+     *
      * @param handled   carriers done with (forwarded, sent on for another hop, or dropped as not a timer)
      * @param failed    carriers to try again (their sends failed)
      * @param forwarded how many went into the mailbox queue

@@ -32,6 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fresh mailboxes; no test may be skipped. Rules a local server cannot show are asserted by the in-memory adapter's
  * own tests and listed in docs/semantics.md, section 8. The tests never sleep: they wait through
  * {@link Mailbox#receive}'s wait time or {@link MailboxFixture#letTimePass}.
+ *
+ * <pre>{@code
+ * class InMemoryMailboxContractTest extends MailboxContract {
+ *     protected MailboxFixture newMailbox(int maxReceiveCount) { ... }
+ *     protected MailboxFixture newMailboxWithoutRedrive() { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Each test instance is used by one thread; fixtures are opened and closed per test.
  */
 public abstract class MailboxContract {
     private static final Duration VISIBILITY = Duration.ofSeconds(30);

@@ -27,7 +27,16 @@ public interface MailboxFixture extends AutoCloseable {
     /** The reason {@link #deadLetters} gives a message the queue moved by its redrive policy (SQS gives none). */
     String MOVED_BY_REDRIVE = "(moved by the queue's redrive policy)";
 
-    /** Deviations of a server from AWS's documented behaviour, recorded in docs/semantics.md section 8. */
+    /**
+     * Deviations of a server from AWS's documented behaviour, recorded in docs/semantics.md section 8. The fuzz's
+     * model follows a fixture's quirks where they apply and checks everything else.
+     *
+     * <pre>{@code
+     * public Set<Quirk> quirks() { return EnumSet.of(Quirk.EXPIRED_RECEIPT_DELETES); }
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
     enum Quirk {
         /** Deleting with an expired (not superseded) receipt deletes the message; AWS FIFO refuses it. */
         EXPIRED_RECEIPT_DELETES,

@@ -116,6 +116,13 @@ public final class DeadLetterEnvelope {
     /**
      * What one receive from a dead-letter queue holds.
      *
+     * <pre>{@code
+     * DeadLetterEnvelope.Read r = DeadLetterEnvelope.read(batch, Instant.now(), Duration.ofMinutes(15));
+     * r.letters().forEach(l -> show(l.messageId(), l.reason()));
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     *
      * @param letters the complete letters, each group's in queue order
      * @param release notes whose copy was not in this receive: make them visible again and read later
      * @param discard orphan notes (their copy will never follow): delete them

@@ -88,7 +88,15 @@ public final class SqsWire {
     private SqsWire() {
     }
 
-    /** A body as SQS text and the value of {@value #ENCODING} ({@code null} for plain text). */
+    /**
+     * A body as SQS text and the value of {@value #ENCODING} ({@code null} for plain text).
+     *
+     * <pre>{@code
+     * SqsWire.Body b = SqsWire.encodeBody(new byte[] {(byte) 0xFF});   // Body["/w==", "base64"]
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
     public record Body(String text, String encoding) {
     }
 

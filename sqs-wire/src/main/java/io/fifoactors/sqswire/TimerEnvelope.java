@@ -49,6 +49,12 @@ public final class TimerEnvelope {
     /**
      * A timer carrier read back: when it is due, where it goes, and the carrier as received.
      *
+     * <pre>{@code
+     * TimerEnvelope.Timer t = TimerEnvelope.read(carrier);   // t.dueAt(), t.groupId(), t.messageId()
+     * }</pre>
+     *
+     * <p>Immutable by convention (the carrier is shared). Thread-safe under that convention.
+     *
      * @param dueAt     when to deliver it
      * @param groupId   the FIFO group
      * @param messageId the message id (its deduplication id in the mailbox)
@@ -65,6 +71,12 @@ public final class TimerEnvelope {
 
     /**
      * What to do with a carrier now.
+     *
+     * <pre>{@code
+     * TimerEnvelope.decide(due, now, TimerEnvelope.MAX_HOP);   // Decision[forwardNow=false, delaySeconds=900]
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param forwardNow   true: send it into the FIFO queue
      * @param delaySeconds otherwise: re-send it to the timer queue with this DelaySeconds (1 to 900)
