@@ -1,11 +1,11 @@
 package io.fifoactors.inmemory;
 
 import io.fifoactors.core.ConfigurationException;
-import io.fifoactors.core.MessageTooLargeException;
 import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.MailboxLimits;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.RedrivePolicy;
 import io.fifoactors.core.port.ScheduledMessage;
@@ -24,14 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
- * A {@link Mailbox} in memory that models an SQS FIFO queue and its FIFO dead-letter queue: message groups, a group
- * locked while any of its messages is in flight, visibility timeouts, redelivery with a growing receive count,
- * redrive to the dead-letter queue after maxReceiveCount receives, a deduplication window on the message id (kept
- * after delete), receives of at most 10 messages that may mix groups, and sequence numbers that grow within a group.
+ * A {@link Mailbox} in memory that models an SQS FIFO queue and its FIFO dead-letter queue as AWS documents them
+ * (docs/semantics.md, sections 2 and 8): message groups, a group locked while any of its messages is in flight,
+ * visibility timeouts in whole seconds (a fraction rounded up, 0 to 12 hours, at most 12 hours after the receive),
+ * redelivery with a growing receive count, redrive to the dead-letter queue after maxReceiveCount receives, a
+ * five-minute deduplication window per message group (DeduplicationScope=messageGroup; kept after delete), receives
+ * of at most 10 messages that may mix groups, sequence numbers that grow within a group, an expired receipt refused
+ * by acknowledge and ignored by visibility changes, and every rule of {@link MailboxLimits} checked before anything
+ * of a send is enqueued. The dead-letter queue is one FIFO queue: consumers' letters (deduplicated per group by
+ * their dead-letter id) and the queue's own redrive moves, in arrival order.
  * Time comes from the injected clock; with a {@link VirtualClock}, a receive's wait time moves the clock forward to
- * the next message becoming visible (up to that wait), as long polling would.
+ * the next message becoming visible (up to that wait, at most 20 seconds), as long polling would.
  *
  * <pre>{@code
  * VirtualClock clock = VirtualClock.at(Instant.EPOCH);
@@ -52,17 +58,22 @@ public final class InMemoryMailbox implements Mailbox {
     private long scheduledCount;
     private final Scheduler scheduler = this::schedule;
 
+    /** SQS's longest long poll. */
+    private static final long MAX_WAIT_MILLIS = 20_000;
+    /** SQS's longest visibility, also the most a message stays invisible after a receive. */
+    private static final long MAX_VISIBILITY_MILLIS = MailboxLimits.MAX_VISIBILITY_SECONDS * 1000;
+
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Message> byReceipt = new HashMap<>();
-    private final Map<String, Long> dedupUntil = new HashMap<>();
+    private final Map<DedupKey, Long> dedupUntil = new HashMap<>();
     /**
      * Dedup entries in the order they were recorded, one element per send call (its messages share an expiry); the
      * expiries grow with it, so expired ones are at the head.
      */
     private final ArrayDeque<DedupEntries> dedupOrder = new ArrayDeque<>();
-    private final Map<String, Long> deadLetterDedupUntil = new HashMap<>();
-    private final List<DeadLetter> deadLetters = new ArrayList<>();
-    private final List<DeadLetter> movedByRedrive = new ArrayList<>();
+    private final Map<DedupKey, Long> deadLetterDedupUntil = new HashMap<>();
+    /** The dead-letter queue, in arrival order: consumers' letters and redrive moves. */
+    private final List<DlqEntry> deadLetterQueue = new ArrayList<>();
     /** What {@link #movedByRedrive()} letters carry as their reason: SQS's redrive gives none. */
     public static final String REDRIVE_REASON = "moved by the queue's redrive policy (no reason)";
     private long nextSequence = 10_000_000_000_000_000L;
@@ -95,10 +106,7 @@ public final class InMemoryMailbox implements Mailbox {
 
     private void schedule(List<ScheduledMessage> messages) {
         for (ScheduledMessage m : messages) {
-            OutgoingMessage o = m.message();
-            if (o.attributes().size() > MAX_ATTRIBUTES || Mailbox.sizeOf(o) > MAX_MESSAGE_BYTES) {
-                throw new MessageTooLargeException(o.messageId(), Mailbox.sizeOf(o), MAX_MESSAGE_BYTES);
-            }
+            MailboxLimits.check(m.message());
         }
         synchronized (this) {
             for (ScheduledMessage m : messages) {
@@ -135,7 +143,15 @@ public final class InMemoryMailbox implements Mailbox {
         return new Builder();
     }
 
-    private record DedupEntries(Long expiry, String[] messageIds) {
+    /** What SQS deduplicates on with DeduplicationScope=messageGroup: the id within its group. */
+    private record DedupKey(String groupId, String id) {
+    }
+
+    private record DedupEntries(Long expiry, DedupKey[] keys) {
+    }
+
+    /** One message on the dead-letter queue. */
+    private record DlqEntry(DeadLetter letter, boolean movedByRedrive) {
     }
 
     private static final class Group {
@@ -149,6 +165,7 @@ public final class InMemoryMailbox implements Mailbox {
         final Instant sentAt;
         int receiveCount;
         long visibleAtMillis;
+        long receivedAtMillis;
         String receipt;
 
         Message(OutgoingMessage out, long sequenceNumber, Instant sentAt) {
@@ -176,14 +193,7 @@ public final class InMemoryMailbox implements Mailbox {
         OutgoingMessage[] copies = new OutgoingMessage[messages.size()];
         int n = 0;
         for (OutgoingMessage m : messages) {
-            if (m.attributes().size() > MAX_ATTRIBUTES) {
-                throw new PermanentFailureException("message " + m.messageId() + " has " + m.attributes().size()
-                        + " attributes; at most " + MAX_ATTRIBUTES + " are allowed");
-            }
-            long size = Mailbox.sizeOf(m);
-            if (size > MAX_MESSAGE_BYTES) {
-                throw new MessageTooLargeException(m.messageId(), size, MAX_MESSAGE_BYTES);
-            }
+            MailboxLimits.check(m);
         }
         for (OutgoingMessage m : messages) {
             copies[n++] = new OutgoingMessage(m.groupId(), m.messageId(), Map.copyOf(m.attributes()),
@@ -197,16 +207,17 @@ public final class InMemoryMailbox implements Mailbox {
         sends++;
         expireDedup(now);
         Long expiry = now + DEDUP_WINDOW.toMillis();
-        String[] accepted = new String[copies.length];
+        DedupKey[] accepted = new DedupKey[copies.length];
         int n = 0;
         Instant sentAt = null;
         for (OutgoingMessage m : copies) {
-            Long until = dedupUntil.put(m.messageId(), expiry);
+            DedupKey key = new DedupKey(m.groupId(), m.messageId());
+            Long until = dedupUntil.put(key, expiry);
             if (until != null && until > now) {
-                dedupUntil.put(m.messageId(), until); // a duplicate inside the window: dropped, its window unchanged
+                dedupUntil.put(key, until); // a duplicate inside the window: dropped, its window unchanged
                 continue;
             }
-            accepted[n++] = m.messageId();
+            accepted[n++] = key;
             if (sentAt == null) {
                 sentAt = Instant.ofEpochMilli(now);
             }
@@ -223,8 +234,8 @@ public final class InMemoryMailbox implements Mailbox {
     private void expireDedup(long now) {
         while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().expiry() <= now) {
             DedupEntries e = dedupOrder.removeFirst();
-            for (String id : e.messageIds()) {
-                dedupUntil.remove(id, e.expiry());
+            for (DedupKey key : e.keys()) {
+                dedupUntil.remove(key, e.expiry());
             }
         }
     }
@@ -234,14 +245,18 @@ public final class InMemoryMailbox implements Mailbox {
         if (maxMessages < 1 || maxMessages > MAX_BATCH) {
             throw new IllegalArgumentException("maxMessages must be 1 to 10, was " + maxMessages);
         }
-        List<Delivery> got = receiveNow(maxMessages, visibilityTimeout);
-        if (got.isEmpty() && !waitTime.isZero() && clock instanceof VirtualClock virtual) {
-            Instant limit = virtual.instant().plus(waitTime);
+        long visibilityMillis = 1000 * MailboxLimits.wholeSeconds("visibilityTimeout", visibilityTimeout, 0,
+                MailboxLimits.MAX_VISIBILITY_SECONDS);
+        long waitMillis = Math.min(MAX_WAIT_MILLIS,
+                1000 * Math.min(MailboxLimits.wholeSeconds("waitTime", waitTime, 0, Long.MAX_VALUE), 20));
+        List<Delivery> got = receiveNow(maxMessages, visibilityMillis);
+        if (got.isEmpty() && waitMillis > 0 && clock instanceof VirtualClock virtual) {
+            Instant limit = virtual.instant().plusMillis(waitMillis);
             Instant next = nextVisibleAt();
             virtual.advanceTo(next != null && next.isBefore(limit) ? next : limit);
-            got = receiveNow(maxMessages, visibilityTimeout);
-        } else if (got.isEmpty() && !waitTime.isZero()) {
-            got = longPoll(maxMessages, visibilityTimeout, waitTime);
+            got = receiveNow(maxMessages, visibilityMillis);
+        } else if (got.isEmpty() && waitMillis > 0) {
+            got = longPoll(maxMessages, visibilityMillis, waitMillis);
         }
         return got;
     }
@@ -250,10 +265,10 @@ public final class InMemoryMailbox implements Mailbox {
      * Long polling in real time: waits until a message may have become visible (a send, a retry, a visibility
      * change, or the next visibility or timer deadline) or the wait is over, as SQS's long poll does.
      */
-    private List<Delivery> longPoll(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
-        long end = System.nanoTime() + waitTime.toNanos();
+    private List<Delivery> longPoll(int maxMessages, long visibilityMillis, long waitMillis) {
+        long end = System.nanoTime() + waitMillis * 1_000_000;
         while (true) {
-            List<Delivery> got = receiveNow(maxMessages, visibilityTimeout);
+            List<Delivery> got = receiveNow(maxMessages, visibilityMillis);
             long left = end - System.nanoTime();
             if (!got.isEmpty() || left <= 0) {
                 return got;
@@ -273,7 +288,7 @@ public final class InMemoryMailbox implements Mailbox {
         }
     }
 
-    private synchronized List<Delivery> receiveNow(int maxMessages, Duration visibilityTimeout) {
+    private synchronized List<Delivery> receiveNow(int maxMessages, long visibilityMillis) {
         long now = clock.millis();
         receives++;
         deliverDue(now);
@@ -304,7 +319,8 @@ public final class InMemoryMailbox implements Mailbox {
                     break;
                 }
                 m.receiveCount++;
-                m.visibleAtMillis = now + visibilityTimeout.toMillis();
+                m.visibleAtMillis = now + visibilityMillis;
+                m.receivedAtMillis = now;
                 if (m.receipt != null) {
                     byReceipt.remove(m.receipt);
                 }
@@ -343,9 +359,9 @@ public final class InMemoryMailbox implements Mailbox {
             if (head.receipt != null) {
                 byReceipt.remove(head.receipt);
             }
-            movedByRedrive.add(new DeadLetter(head.out.groupId(), head.out.messageId(),
+            deadLetterQueue.add(new DlqEntry(new DeadLetter(head.out.groupId(), head.out.messageId(),
                     DeadLetter.idFor(head.out.groupId(), head.sequence()), head.out.attributes(), head.out.body(),
-                    REDRIVE_REASON));
+                    REDRIVE_REASON), true));
         }
     }
 
@@ -356,7 +372,8 @@ public final class InMemoryMailbox implements Mailbox {
         for (Delivery d : deliveries) {
             Message m = byReceipt.get(d.receiptHandle());
             if (m == null || m.visibleAtMillis <= now) {
-                // SQS FIFO refuses a receipt whose visibility timeout expired: the message comes back
+                // SQS FIFO refuses a receipt whose visibility timeout expired (AWS answers "The receipt handle has
+                // expired": aws-sdk-js issue 1750, LocalStack PR 12442): the message comes back
                 stale.add(d);
                 continue;
             }
@@ -372,51 +389,73 @@ public final class InMemoryMailbox implements Mailbox {
 
     @Override
     public void retryAfter(List<Delivery> deliveries, Duration delay) {
-        changeVisibility(deliveries, delay);
+        changeVisibility(deliveries, MailboxLimits.wholeSeconds("delay", delay, 0,
+                MailboxLimits.MAX_VISIBILITY_SECONDS));
     }
 
     @Override
     public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
-        changeVisibility(deliveries, visibility);
+        changeVisibility(deliveries, MailboxLimits.wholeSeconds("visibility", visibility, 1,
+                MailboxLimits.MAX_VISIBILITY_SECONDS));
     }
 
-    /** Both are SQS's ChangeMessageVisibility: on a stale or expired receipt it changes nothing. */
-    private synchronized void changeVisibility(List<Delivery> deliveries, Duration visibility) {
+    /**
+     * Both are SQS's ChangeMessageVisibility: on a stale or expired receipt it succeeds and changes nothing (AWS's
+     * behaviour, LocalStack PR 9632); a message may stay invisible at most 12 hours after the receive that returned
+     * it, and a change beyond that is refused (the others of the call are made).
+     */
+    private synchronized void changeVisibility(List<Delivery> deliveries, long seconds) {
         long now = clock.millis();
-        long visibleAt = now + visibility.toMillis();
+        long visibleAt = now + seconds * 1000;
+        String refused = null;
         for (Delivery d : deliveries) {
             Message m = byReceipt.get(d.receiptHandle());
-            if (m != null && m.visibleAtMillis > now) {
-                m.visibleAtMillis = visibleAt;
+            if (m == null || m.visibleAtMillis <= now) {
+                continue;
             }
+            if (visibleAt > m.receivedAtMillis + MAX_VISIBILITY_MILLIS) {
+                refused = refused == null ? d.messageId() : refused;
+                continue;
+            }
+            m.visibleAtMillis = visibleAt;
+        }
+        if (refused != null) {
+            throw new PermanentFailureException("a visibility change for message " + refused + " would keep it"
+                    + " invisible more than 12 hours after its receive; SQS refuses that");
         }
         notifyAll(); // a long poll may be waiting for these
     }
 
     @Override
     public synchronized void deadLetter(DeadLetter letter) {
+        if (!MailboxLimits.isValidId(letter.groupId())) {
+            throw new PermanentFailureException("dead letter of message " + letter.messageId()
+                    + " has an invalid group id");
+        }
         long now = clock.millis();
-        Long until = deadLetterDedupUntil.get(letter.deadLetterId());
+        DedupKey key = new DedupKey(letter.groupId(), letter.deadLetterId());
+        Long until = deadLetterDedupUntil.get(key);
         if (until != null && until > now) {
             return; // the dead-letter queue is a FIFO queue too: a repeated id inside the window is dropped
         }
-        deadLetterDedupUntil.put(letter.deadLetterId(), now + DEDUP_WINDOW.toMillis());
-        deadLetters.add(new DeadLetter(letter.groupId(), letter.messageId(), letter.deadLetterId(),
-                Map.copyOf(letter.attributes()), letter.body().clone(), letter.reason()));
+        deadLetterDedupUntil.put(key, now + DEDUP_WINDOW.toMillis());
+        deadLetterQueue.add(new DlqEntry(new DeadLetter(letter.groupId(), letter.messageId(), letter.deadLetterId(),
+                Map.copyOf(letter.attributes()), letter.body().clone(), letter.reason()), false));
     }
 
     /**
      * An operator's move of dead letters back to the queue (as the AWS console's redrive or the operator tool does):
-     * removes the letters {@code which} selects from the dead-letter queue and enqueues each, in order, in its group
-     * with its id, attributes and body, under a fresh deduplication id, so none is dropped. Returns those moved.
+     * removes the dead-letter queue's messages that {@code which} selects (consumers' letters and redrive moves, in
+     * queue order; a move carries {@link #REDRIVE_REASON}) and enqueues each, in order, in its group with its id,
+     * attributes and body, under a fresh deduplication id, so none is dropped. Returns those moved.
      */
-    public synchronized List<DeadLetter> moveBack(java.util.function.Predicate<DeadLetter> which) {
+    public synchronized List<DeadLetter> moveBack(Predicate<DeadLetter> which) {
         List<DeadLetter> moved = new ArrayList<>();
-        for (Iterator<DeadLetter> it = deadLetters.iterator(); it.hasNext(); ) {
-            DeadLetter d = it.next();
-            if (which.test(d)) {
+        for (Iterator<DlqEntry> it = deadLetterQueue.iterator(); it.hasNext(); ) {
+            DlqEntry e = it.next();
+            if (which.test(e.letter())) {
                 it.remove();
-                moved.add(d);
+                moved.add(e.letter());
             }
         }
         long now = clock.millis();
@@ -431,10 +470,17 @@ public final class InMemoryMailbox implements Mailbox {
 
     /**
      * The dead-letter queue's messages put there by consumers, with their reasons, oldest first. Messages the queue
-     * moved by itself (its redrive policy) are in {@link #movedByRedrive()}.
+     * moved by itself (its redrive policy) are in {@link #movedByRedrive()}; both, in queue order, in
+     * {@link #deadLetterQueue()}.
      */
     public synchronized List<DeadLetter> deadLetters() {
-        return List.copyOf(deadLetters);
+        List<DeadLetter> out = new ArrayList<>();
+        for (DlqEntry e : deadLetterQueue) {
+            if (!e.movedByRedrive()) {
+                out.add(e.letter());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -442,7 +488,22 @@ public final class InMemoryMailbox implements Mailbox {
      * so these carry {@link #REDRIVE_REASON}.
      */
     public synchronized List<DeadLetter> movedByRedrive() {
-        return List.copyOf(movedByRedrive);
+        List<DeadLetter> out = new ArrayList<>();
+        for (DlqEntry e : deadLetterQueue) {
+            if (e.movedByRedrive()) {
+                out.add(e.letter());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Everything on the dead-letter queue in queue order; redrive moves carry {@link #REDRIVE_REASON}. */
+    public synchronized List<DeadLetter> deadLetterQueue() {
+        List<DeadLetter> out = new ArrayList<>(deadLetterQueue.size());
+        for (DlqEntry e : deadLetterQueue) {
+            out.add(e.letter());
+        }
+        return List.copyOf(out);
     }
 
     /** Messages still in the queue, visible or in flight (not those scheduled for later). */

@@ -7,13 +7,15 @@ import io.fifoactors.core.port.Mailbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 class InMemoryMailboxContractTest extends MailboxContract {
-    @Override
-    protected MailboxFixture newMailbox(int maxReceiveCount) {
+    /** The in-memory mailbox as a contract fixture, on its own virtual clock. */
+    static MailboxFixture fixture(int maxReceiveCount) {
         VirtualClock clock = VirtualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-        InMemoryMailbox mailbox = InMemoryMailbox.builder().clock(clock).maxReceiveCount(maxReceiveCount).build();
+        InMemoryMailbox.Builder b = InMemoryMailbox.builder().clock(clock);
+        InMemoryMailbox mailbox = (maxReceiveCount == 0 ? b.noRedrive() : b.maxReceiveCount(maxReceiveCount)).build();
         return new MailboxFixture() {
             @Override
             public Mailbox mailbox() {
@@ -27,14 +29,38 @@ class InMemoryMailboxContractTest extends MailboxContract {
 
             @Override
             public List<DeadLetter> deadLetters(int atLeast, Duration timeout) {
-                List<DeadLetter> all = new java.util.ArrayList<>(mailbox.deadLetters());
-                all.addAll(mailbox.movedByRedrive());
-                return all;
+                List<DeadLetter> out = new ArrayList<>();
+                for (DeadLetter d : mailbox.deadLetterQueue()) {
+                    out.add(d.reason().equals(InMemoryMailbox.REDRIVE_REASON)
+                            ? new DeadLetter(d.groupId(), d.messageId(), d.deadLetterId(), d.attributes(), d.body(),
+                            MOVED_BY_REDRIVE) : d);
+                }
+                return out;
+            }
+
+            @Override
+            public int moveBackDeadLetters() {
+                return mailbox.moveBack(d -> true).size();
+            }
+
+            @Override
+            public void letTimePass(Duration d) {
+                clock.advance(d);
             }
 
             @Override
             public void close() {
             }
         };
+    }
+
+    @Override
+    protected MailboxFixture newMailbox(int maxReceiveCount) {
+        return fixture(maxReceiveCount);
+    }
+
+    @Override
+    protected MailboxFixture newMailboxWithoutRedrive() {
+        return fixture(0);
     }
 }

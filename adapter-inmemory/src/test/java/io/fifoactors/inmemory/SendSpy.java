@@ -5,6 +5,7 @@ import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.RedrivePolicy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,12 +42,22 @@ final class SendSpy implements Mailbox {
     }
 
     @Override
-    public void release(List<Delivery> deliveries, Duration delay) {
-        delegate.release(deliveries, delay);
+    public void retryAfter(List<Delivery> deliveries, Duration delay) {
+        delegate.retryAfter(deliveries, delay);
+    }
+
+    @Override
+    public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
+        delegate.extendVisibility(deliveries, visibility);
     }
 
     @Override
     public void deadLetter(DeadLetter letter) {
         delegate.deadLetter(letter);
+    }
+
+    @Override
+    public RedrivePolicy redrivePolicy() {
+        return delegate.redrivePolicy();
     }
 }

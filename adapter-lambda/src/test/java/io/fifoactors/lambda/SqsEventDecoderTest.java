@@ -67,6 +67,19 @@ class SqsEventDecoderTest {
     }
 
     @Test
+    void anIdAttributeThatIsNotAValidIdIsIgnored() {
+        SQSEvent.SQSMessage r = RECORDS.get(4);
+        SQSEvent.SQSMessage forged = new SQSEvent.SQSMessage();
+        forged.setMessageId("m-3");
+        forged.setAttributes(r.getAttributes());
+        SQSEvent.MessageAttribute id = new SQSEvent.MessageAttribute();
+        id.setDataType("String");
+        id.setStringValue("has spaces");
+        forged.setMessageAttributes(Map.of(SqsEventDecoder.ID, id));
+        assertEquals(r.getAttributes().get("MessageDeduplicationId"), SqsEventDecoder.decode(forged).messageId());
+    }
+
+    @Test
     void unknownOrBrokenEncodingsLeaveTheBodyAsText() {
         assertEquals("{\"amount\":7}", new String(decode(5).body(), StandardCharsets.UTF_8));
         assertEquals("not base64!", new String(decode(6).body(), StandardCharsets.UTF_8));
@@ -89,7 +102,7 @@ class SqsEventDecoderTest {
         standard.setAttributes(attrs);
         PermanentFailureException e = assertThrows(PermanentFailureException.class,
                 () -> SqsEventDecoder.decode(standard));
-        assertEquals("SQS record m-1 has no MessageGroupId attribute: is the queue a FIFO queue?", e.getMessage());
+        assertEquals("SQS message m-1 has no MessageGroupId attribute: is the queue a FIFO queue?", e.getMessage());
     }
 
     @Test

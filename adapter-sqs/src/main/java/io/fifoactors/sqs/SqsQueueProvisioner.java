@@ -2,6 +2,8 @@ package io.fifoactors.sqs;
 
 import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.PermanentFailureException;
+import io.fifoactors.core.port.MailboxLimits;
+import io.fifoactors.sqswire.SqsWire;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -15,14 +17,27 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Creates, idempotently, the two FIFO queues a {@link SqsMailbox} needs: {@code <name>.fifo} and its dead-letter
- * queue {@code <name>-dlq.fifo}, with a redrive policy (move after {@code maxReceiveCount} receives), the visibility
- * timeout, explicit deduplication ids (ContentBasedDeduplication=false) and the high-throughput FIFO settings
- * (DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId). The dead-letter queue keeps messages
- * for the longest retention SQS allows (14 days by default).
+ * Creates, idempotently, the queues of an SQS deployment: the two FIFO queues a {@link SqsMailbox} needs,
+ * {@code <name>.fifo} and its dead-letter queue {@code <name>-dlq.fifo}, and, for timers, the standard queue
+ * {@code <name>-timers} of a {@link SqsScheduler}.
+ *
+ * <ul>
+ *   <li>Both FIFO queues: explicit deduplication ids (ContentBasedDeduplication=false) and the high-throughput FIFO
+ *       settings (DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId).</li>
+ *   <li>The mailbox queue: the visibility timeout, MaximumMessageSize 262,144 (the portable
+ *       {@code Mailbox.MAX_MESSAGE_BYTES} plus the adapter's reserve) and, by default, <b>no redrive policy</b>
+ *       with the longest retention (14 days): the runtime dead-letters with reasons itself
+ *       ({@code ActorSystem.Builder.runtimeRedrive}). {@link Builder#maxReceiveCount} sets a redrive policy
+ *       instead (move after that many receives).</li>
+ *   <li>The dead-letter queue: MaximumMessageSize 1,048,576 (the largest SQS allows), so that every message a
+ *       queue can hold can be dead-lettered with its reason; the longest retention by default.</li>
+ *   <li>The timer queue: a standard queue (per-message delays of up to 15 minutes), MaximumMessageSize 262,144,
+ *       long polling (ReceiveMessageWaitTimeSeconds 20), 14 days' retention.</li>
+ * </ul>
  *
  * <pre>{@code
- * SqsQueues queues = SqsQueueProvisioner.builder().client(sqs).maxReceiveCount(5).build().provision("accounts");
+ * SqsQueues queues = SqsQueueProvisioner.builder().client(sqs).build().provision("accounts");
+ * String timers = SqsQueueProvisioner.builder().client(sqs).build().provisionTimerQueue("accounts");
  * }</pre>
  *
  * <p>Provisioning a queue that exists brings its attributes to these settings. Thread-safe: it keeps no mutable
@@ -31,6 +46,7 @@ import java.util.regex.Pattern;
 public final class SqsQueueProvisioner {
     private static final String FIFO_SUFFIX = ".fifo";
     private static final String DLQ_SUFFIX = "-dlq";
+    private static final String TIMER_SUFFIX = "-timers";
     private static final int MAX_QUEUE_NAME = 80;
     /** The longest base name: the dead-letter queue's name adds "-dlq.fifo". */
     static final int MAX_BASE_NAME = MAX_QUEUE_NAME - DLQ_SUFFIX.length() - FIFO_SUFFIX.length();
@@ -73,12 +89,13 @@ public final class SqsQueueProvisioner {
         Map<QueueAttributeName, String> dlqAttributes = fifoAttributes();
         dlqAttributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
                 Long.toString(deadLetterRetention.getSeconds()));
+        dlqAttributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Long.toString(SqsWire.LARGEST_MAX_MESSAGE_BYTES));
         String dlqUrl = createOrUpdate(dlqName, dlqAttributes);
         String dlqArn = arn(dlqUrl);
 
         Map<QueueAttributeName, String> attributes = fifoAttributes();
-        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(SqsMailbox.seconds("visibilityTimeout",
-                visibilityTimeout, SqsMailbox.MAX_VISIBILITY_SECONDS)));
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.getSeconds()));
+        attributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Long.toString(SqsWire.DEFAULT_MAX_MESSAGE_BYTES));
         if (redrive) {
             attributes.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(dlqArn, maxReceiveCount));
         } else {
@@ -96,6 +113,34 @@ public final class SqsQueueProvisioner {
             }
         }
         return new SqsQueues(queueUrl, dlqUrl, arn(queueUrl), dlqArn);
+    }
+
+    /**
+     * Creates (or updates) the standard queue {@code <name>-timers} that carries timer firings (see
+     * {@link SqsScheduler}) and returns its URL.
+     *
+     * @param name the base name, as for {@link #provision}
+     */
+    public String provisionTimerQueue(String name) {
+        String queueName = baseName(name) + TIMER_SUFFIX;
+        Map<QueueAttributeName, String> a = new EnumMap<>(QueueAttributeName.class);
+        a.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(MAX_RETENTION_SECONDS));
+        a.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Long.toString(SqsWire.DEFAULT_MAX_MESSAGE_BYTES));
+        a.put(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20");
+        a.put(QueueAttributeName.VISIBILITY_TIMEOUT, "30");
+        return createOrUpdate(queueName, a);
+    }
+
+    /** Deletes one queue by URL (for example the timer queue); a queue that does not exist is ignored. */
+    public void deleteQueue(String queueUrl) {
+        Objects.requireNonNull(queueUrl, "queueUrl");
+        try {
+            client.deleteQueue(b -> b.queueUrl(queueUrl));
+        } catch (QueueDoesNotExistException gone) {
+            // already deleted
+        } catch (SdkException e) {
+            throw SqsErrors.map("DeleteQueue", queueUrl, e);
+        }
     }
 
     /** Deletes both queues; queues that do not exist are ignored. SQS may take up to 60 s to free the names. */
@@ -169,13 +214,18 @@ public final class SqsQueueProvisioner {
         }
     }
 
-    /** The wanted attributes that the queue reports with another value (FifoQueue cannot change). */
+    /**
+     * The wanted attributes that the queue reports with another value (FifoQueue cannot change), and a redrive
+     * policy the queue does not have yet.
+     */
     static Map<QueueAttributeName, String> changes(Map<QueueAttributeName, String> current,
                                                    Map<QueueAttributeName, String> wanted) {
         Map<QueueAttributeName, String> changes = new EnumMap<>(QueueAttributeName.class);
         wanted.forEach((name, value) -> {
             String now = current.get(name);
-            if (name != QueueAttributeName.FIFO_QUEUE && now != null && !sameValue(name, now, value)) {
+            if (name == QueueAttributeName.REDRIVE_POLICY && now == null && !value.isEmpty()) {
+                changes.put(name, value); // a queue without a policy reports none: add it
+            } else if (name != QueueAttributeName.FIFO_QUEUE && now != null && !sameValue(name, now, value)) {
                 changes.put(name, value);
             }
         });
@@ -213,7 +263,8 @@ public final class SqsQueueProvisioner {
 
     @Override
     public String toString() {
-        return "SqsQueueProvisioner[" + (redrive ? "" : "no redrive, ") + "maxReceiveCount=" + maxReceiveCount + ", visibilityTimeout=" + visibilityTimeout
+        return "SqsQueueProvisioner[" + (redrive ? "maxReceiveCount=" + maxReceiveCount : "no redrive")
+                + ", visibilityTimeout=" + visibilityTimeout
                 + ", deadLetterRetention=" + deadLetterRetention + "]";
     }
 
@@ -222,7 +273,7 @@ public final class SqsQueueProvisioner {
      *
      * <pre>{@code
      * SqsQueueProvisioner p = SqsQueueProvisioner.builder()
-     *         .client(sqs).maxReceiveCount(5).visibilityTimeout(Duration.ofSeconds(30)).build();
+     *         .client(sqs).visibilityTimeout(Duration.ofSeconds(30)).build();
      * }</pre>
      *
      * <p>Not thread-safe; build on one thread.
@@ -232,7 +283,7 @@ public final class SqsQueueProvisioner {
         private int maxReceiveCount = 5;
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private Duration deadLetterRetention = Duration.ofSeconds(MAX_RETENTION_SECONDS);
-        private boolean redrive = true;
+        private boolean redrive = false;
 
         private Builder() {
         }
@@ -240,7 +291,7 @@ public final class SqsQueueProvisioner {
         /**
          * No redrive policy on the queue (an existing one is removed) and the longest retention (14 days): for an
          * {@code ActorSystem} built with {@code runtimeRedrive(maxReceiveCount)}, which dead-letters by receive count
-         * itself. {@link #maxReceiveCount} is then unused.
+         * itself. The default; undoes an earlier {@link #maxReceiveCount}.
          */
         public Builder noRedrive() {
             this.redrive = false;
@@ -253,9 +304,14 @@ public final class SqsQueueProvisioner {
             return this;
         }
 
-        /** Receives after which SQS moves a message to the dead-letter queue: 1 to 1000 (default 5). */
+        /**
+         * Gives the queue a redrive policy: SQS moves a message to the dead-letter queue after this many receives,
+         * 1 to 1000 (without a reason; see docs/semantics.md on queue redrive). Without this call the queue has no
+         * redrive policy, the recommended default.
+         */
         public Builder maxReceiveCount(int maxReceiveCount) {
             this.maxReceiveCount = maxReceiveCount;
+            this.redrive = true;
             return this;
         }
 
@@ -286,7 +342,7 @@ public final class SqsQueueProvisioner {
             }
             if (visibilityTimeout == null || visibilityTimeout.isNegative()
                     || visibilityTimeout.getNano() != 0
-                    || visibilityTimeout.getSeconds() > SqsMailbox.MAX_VISIBILITY_SECONDS) {
+                    || visibilityTimeout.getSeconds() > MailboxLimits.MAX_VISIBILITY_SECONDS) {
                 throw new ConfigurationException("SqsQueueProvisioner visibilityTimeout must be whole seconds from 0"
                         + " to 12 hours, was " + visibilityTimeout);
             }

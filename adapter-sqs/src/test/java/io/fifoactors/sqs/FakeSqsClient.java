@@ -8,6 +8,10 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
@@ -18,7 +22,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -43,8 +49,19 @@ final class FakeSqsClient implements SqsClient {
     Function<String, BatchResultErrorEntry> visibilityScript = h -> null;
     /** Answers ReceiveMessage. */
     Function<ReceiveMessageRequest, ReceiveMessageResponse> receiveScript = r -> ReceiveMessageResponse.builder().build();
-    /** Entries whose id is listed are left out of the SendMessageBatch response altogether (once each). */
+    /** Entries whose message id is listed are left out of the SendMessageBatch response altogether (once each). */
     final List<String> dropFromSendResponseOnce = new ArrayList<>();
+    /** Queue attributes by queue URL, for GetQueueAttributes. */
+    final Map<String, Map<QueueAttributeName, String>> queueAttributes = new HashMap<>();
+    /** When set, GetQueueAttributes throws this. */
+    RuntimeException attributesThrow;
+    int attributeReads;
+
+    /** The message id an entry carries (fa-sqs-id). */
+    static String idOf(SendMessageBatchRequestEntry e) {
+        MessageAttributeValue id = e.messageAttributes().get("fa-sqs-id");
+        return id == null ? e.messageDeduplicationId() : id.stringValue();
+    }
 
     static BatchResultErrorEntry error(String code, boolean senderFault) {
         return BatchResultErrorEntry.builder().code(code).senderFault(senderFault).message(code + " (fake)").build();
@@ -59,7 +76,7 @@ final class FakeSqsClient implements SqsClient {
         List<SendMessageBatchResultEntry> ok = new ArrayList<>();
         List<BatchResultErrorEntry> failed = new ArrayList<>();
         for (SendMessageBatchRequestEntry e : request.entries()) {
-            if (dropFromSendResponseOnce.remove(e.messageDeduplicationId())) {
+            if (dropFromSendResponseOnce.remove(idOf(e))) {
                 continue;
             }
             BatchResultErrorEntry error = sendScript.apply(e);
@@ -110,9 +127,17 @@ final class FakeSqsClient implements SqsClient {
         return receiveScript.apply(request);
     }
 
+    /** When set, SendMessage throws this (once). */
+    RuntimeException sendThrowsOnce;
+
     @Override
     public SendMessageResponse sendMessage(SendMessageRequest request) {
         sends.add(request);
+        if (sendThrowsOnce != null) {
+            RuntimeException e = sendThrowsOnce;
+            sendThrowsOnce = null;
+            throw e;
+        }
         return SendMessageResponse.builder().messageId("sqs-dlq").sequenceNumber("1").build();
     }
 
@@ -121,10 +146,26 @@ final class FakeSqsClient implements SqsClient {
         List<List<String>> out = new ArrayList<>();
         for (SendMessageBatchRequest r : sendBatches) {
             List<String> ids = new ArrayList<>();
-            r.entries().forEach(e -> ids.add(e.messageDeduplicationId()));
+            r.entries().forEach(e -> ids.add(idOf(e)));
             out.add(ids);
         }
         return out;
+    }
+
+    @Override
+    public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+        attributeReads++;
+        if (attributesThrow != null) {
+            throw attributesThrow;
+        }
+        Map<QueueAttributeName, String> all = queueAttributes.getOrDefault(request.queueUrl(), Map.of());
+        Map<QueueAttributeName, String> asked = new HashMap<>();
+        for (QueueAttributeName n : request.attributeNames()) {
+            if (all.containsKey(n)) {
+                asked.put(n, all.get(n));
+            }
+        }
+        return GetQueueAttributesResponse.builder().attributes(asked).build();
     }
 
     @Override

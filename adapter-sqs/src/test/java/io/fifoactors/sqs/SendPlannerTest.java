@@ -49,6 +49,38 @@ class SendPlannerTest {
     }
 
     @Test
+    void noRequestCarriesMoreThanThePayloadLimitAndAnOversizedItemGoesAlone() {
+        List<String> items = List.of("a:0", "b:0", "c:0", "d:0", "a:1", "e:0");
+        Map<String, Long> size = Map.of("a:0", 100L, "b:0", 100L, "c:0", 60L, "d:0", 300L, "a:1", 10L, "e:0", 10L);
+        List<List<Integer>> plan = SendPlanner.plan(items, GROUP, size::get, 250);
+        assertEquals(List.of(List.of(0, 1), List.of(2), List.of(3), List.of(5), List.of(4)), plan);
+        checkPlan(items, plan);
+    }
+
+    @Test
+    void randomSizesGiveValidPlansWithinThePayloadLimit() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = random.nextInt(60);
+            Map<String, Integer> next = new HashMap<>();
+            List<String> items = new ArrayList<>();
+            Map<String, Long> sizes = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                String g = "g" + random.nextInt(12);
+                String item = g + ":" + (next.merge(g, 1, Integer::sum) - 1);
+                items.add(item);
+                sizes.put(item, (long) random.nextInt(120_000));
+            }
+            List<List<Integer>> plan = SendPlanner.plan(items, GROUP, sizes::get, 262_144);
+            checkPlan(items, plan);
+            for (List<Integer> request : plan) {
+                long total = request.stream().mapToLong(i -> sizes.get(items.get(i))).sum();
+                assertTrue(total <= 262_144 || request.size() == 1, "request of " + total + " bytes");
+            }
+        }
+    }
+
+    @Test
     void nothingToSendMeansNoRequest() {
         assertEquals(List.of(), SendPlanner.plan(List.<String>of(), GROUP));
     }

@@ -29,4 +29,9 @@ class SqsMailboxContractTest extends MailboxContract {
     protected MailboxFixture newMailbox(int maxReceiveCount) {
         return new SqsMailboxFixture(client, "contract", maxReceiveCount);
     }
+
+    @Override
+    protected MailboxFixture newMailboxWithoutRedrive() {
+        return new SqsMailboxFixture(client, "contract", 0);
+    }
 }

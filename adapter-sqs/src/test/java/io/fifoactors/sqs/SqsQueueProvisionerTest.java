@@ -53,9 +53,50 @@ class SqsQueueProvisionerTest {
     }
 
     @Test
+    void byDefaultTheQueueHasNoRedrivePolicyAndTheDeadLetterQueueTakesTheLargestMessages() {
+        RecordingSqsClient recording = new RecordingSqsClient(client);
+        SqsQueues q = SqsQueueProvisioner.builder().client(recording).build().provision("defaults");
+        assertEquals(null, attributes(q.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY));
+        assertEquals(2, recording.creates.size());
+        Map<QueueAttributeName, String> dlq = recording.creates.get(0).attributes();
+        Map<QueueAttributeName, String> main = recording.creates.get(1).attributes();
+        assertTrue(recording.creates.get(0).queueName().endsWith("-dlq.fifo"));
+        assertEquals("1048576", dlq.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
+        assertEquals("messageGroup", dlq.get(QueueAttributeName.DEDUPLICATION_SCOPE));
+        assertEquals("262144", main.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
+        assertEquals("messageGroup", main.get(QueueAttributeName.DEDUPLICATION_SCOPE));
+        assertEquals("1209600", main.get(QueueAttributeName.MESSAGE_RETENTION_PERIOD));
+        assertEquals(null, main.get(QueueAttributeName.REDRIVE_POLICY));
+    }
+
+    @Test
+    void theTimerQueueIsAStandardQueueWithLongPolling() {
+        RecordingSqsClient recording = new RecordingSqsClient(client);
+        SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(recording).build();
+        String url = p.provisionTimerQueue("ticks");
+        assertTrue(url.endsWith("/ticks-timers"), url);
+        assertEquals(url, p.provisionTimerQueue("ticks.fifo"), "idempotent");
+        Map<QueueAttributeName, String> a = attributes(url);
+        assertEquals(null, a.get(QueueAttributeName.FIFO_QUEUE));
+        assertEquals("20", a.get(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS));
+        assertEquals("262144", recording.creates.get(0).attributes().get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
+        p.deleteQueue(url);
+        p.deleteQueue(url);
+        assertTrue(client.listQueues(b -> b.queueNamePrefix("ticks")).queueUrls().isEmpty());
+    }
+
+    @Test
+    void aRedrivePolicyIsAddedToAQueueThatHadNone() {
+        SqsQueues q = SqsQueueProvisioner.builder().client(client).build().provision("later-redrive");
+        SqsQueueProvisioner.builder().client(client).maxReceiveCount(6).build().provision("later-redrive");
+        assertTrue(attributes(q.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY).contains("\"maxReceiveCount\":6"));
+    }
+
+    @Test
     void provisioningAgainIsIdempotentAndConvergesChangedSettings() {
-        SqsQueues first = SqsQueueProvisioner.builder().client(client).build().provision("orders.fifo");
-        SqsQueues again = SqsQueueProvisioner.builder().client(client).build().provision("orders");
+        SqsQueues first = SqsQueueProvisioner.builder().client(client).maxReceiveCount(5).build()
+                .provision("orders.fifo");
+        SqsQueues again = SqsQueueProvisioner.builder().client(client).maxReceiveCount(5).build().provision("orders");
         assertEquals(first, again);
 
         SqsQueues changed = SqsQueueProvisioner.builder().client(client).maxReceiveCount(9)

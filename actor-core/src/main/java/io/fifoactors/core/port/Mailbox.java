@@ -12,7 +12,8 @@ import java.util.Map;
  *   <li>{@link #send}: messages of one group are enqueued in list order, and if one fails no later message of that
  *       group from the same call is enqueued ahead of it. A message whose id was already enqueued to the same group
  *       within the deduplication window (5 minutes) is accepted and dropped, also after the first one was
- *       deleted (deduplication is per message group).</li>
+ *       deleted (deduplication is per message group: the same id in two groups gives two messages). Every message
+ *       is checked against {@link MailboxLimits} before anything of the call is enqueued.</li>
  *   <li>{@link #receive}: at most 10 messages, possibly from several groups, each group's in order. A group with a
  *       message in flight (received, neither acknowledged nor visible again) delivers nothing else. A received
  *       message is invisible for the visibility timeout and then redelivered, before any later message of its
@@ -40,9 +41,11 @@ public interface Mailbox {
 
     /**
      * The largest message every mailbox accepts from {@link #send}, as {@link #sizeOf} counts it: SQS's default
-     * 256 KiB less 2 KiB that an adapter may add on the wire (its own attributes). Whether a body fits also depends
-     * on how the adapter must encode it (SQS: text as UTF-8, other bytes as Base64); an adapter refuses what it
-     * cannot send with {@code MessageTooLargeException} before anything of the call is enqueued.
+     * MaximumMessageSize (256 KiB) less 2 KiB that an adapter may add on the wire (its own attributes). It is the
+     * same for every mailbox, whatever size a particular queue would take (SQS queues can be raised to 1 MiB): what
+     * fits one mailbox fits all. A mailbox refuses a larger message with {@code MessageTooLargeException} before
+     * anything of the call is enqueued. Dead-letter queues take more (SQS: 1 MiB), so that every message a queue
+     * can hold can be dead-lettered with its reason.
      */
     long MAX_MESSAGE_BYTES = 262_144 - 2_048;
 
@@ -53,11 +56,13 @@ public interface Mailbox {
     Duration MAX_VISIBILITY = Duration.ofHours(12);
 
     /**
-     * A message's size as SQS counts it: the body plus, per attribute, the UTF-8 bytes of its name, its data type
-     * ("String") and its value.
+     * A message's size as SQS counts it, the same for every mailbox: the body as SQS carries it (SQS carries text
+     * only: a body that is not UTF-8 text of characters SQS accepts counts as its Base64 form, a third larger) plus,
+     * per attribute, the UTF-8 bytes of its name, its data type ("String") and its value. See
+     * {@link MailboxLimits} for the other rules every mailbox applies.
      */
     static long sizeOf(OutgoingMessage m) {
-        long size = m.body().length;
+        long size = MailboxLimits.bodySize(m.body());
         for (Map.Entry<String, String> a : m.attributes().entrySet()) {
             size += a.getKey().getBytes(StandardCharsets.UTF_8).length + "String".length()
                     + a.getValue().getBytes(StandardCharsets.UTF_8).length;
@@ -71,7 +76,8 @@ public interface Mailbox {
     /**
      * Receives up to {@code maxMessages} (1 to 10) messages, waiting up to {@code waitTime} for the first one.
      * Returns an empty list when none is visible. Visibility is counted in whole seconds, as SQS does (a fraction is
-     * rounded up); it must be 0 to 12 hours.
+     * rounded up); it must be 0 to 12 hours, else {@code IllegalArgumentException}. The wait is whole seconds too,
+     * at most 20 (SQS's longest long poll; a longer wait is shortened to it).
      */
     List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime);
 
@@ -91,7 +97,8 @@ public interface Mailbox {
     /**
      * Keeps the messages invisible for {@code visibility} from now (whole seconds, 1 s to 12 hours), for a consumer
      * still working on them. A stale or expired receipt is ignored: the message may already be with another
-     * consumer, and nothing is changed.
+     * consumer, and nothing is changed. As on SQS, a message stays invisible at most 12 hours after the receive
+     * that returned it: asking for more fails with {@code PermanentFailureException}.
      */
     void extendVisibility(List<Delivery> deliveries, Duration visibility);
 
