@@ -14,6 +14,7 @@ import io.fifoactors.core.Send;
 import io.fifoactors.core.TimerAction;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.MailboxLimits;
 import io.fifoactors.core.port.SequenceNumbers;
 import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
 import io.fifoactors.core.runtime.Envelope;
@@ -37,7 +38,10 @@ import java.util.Set;
  * ({@link GroupRun}) loads, commits, sends and dead-letters around it. Not thread-safe; one per run.
  */
 final class Decider {
-    /** Bytes the envelope attributes can add to an outgoing message (type, from and auth attribute names and values). */
+    /**
+     * Bytes the envelope attributes can add to an outgoing message (type, from and auth attribute names and values);
+     * the body counts as {@link MailboxLimits#bodySize}, its Base64 form when SQS cannot carry it as text.
+     */
     static final long ENVELOPE_OVERHEAD = 3 * "String".length() + Envelope.TYPE.length() + Envelope.FROM.length()
             + Envelope.AUTH.length() + ActorId.MAX_GROUP_ID_LENGTH + 2 * 20 + 2 + 16 + 1 + 22;
 
@@ -448,7 +452,7 @@ final class Decider {
                             + " is not a message of actor type " + target.name());
                 }
                 byte[] body = settings.codec().encode(s.message());
-                long size = body.length + wireName.length() + ENVELOPE_OVERHEAD;
+                long size = MailboxLimits.bodySize(body) + wireName.length() + ENVELOPE_OVERHEAD;
                 if (size > Mailbox.MAX_MESSAGE_BYTES) {
                     // checked now, so that an oversized send fails the decision instead of sitting in an outbox
                     // that could never be sent

@@ -2,6 +2,7 @@ package io.fifoactors.core.internal;
 
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ActorType;
+import io.fifoactors.core.Effect;
 import io.fifoactors.core.PoisonPolicy;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
@@ -161,6 +162,38 @@ class DeciderTest {
         Decider.Fold last = fold(again, parse(external(2, new Fixtures.Boom("x"), 3)));
         Stop.DeadLetter dl = assertInstanceOf(Stop.DeadLetter.class, last.stop());
         assertTrue(dl.reason().startsWith("handler failed 3 times"), dl.reason());
+    }
+
+    sealed interface Talk {
+    }
+
+    record Say(String text, String forwardTo) implements Talk {
+    }
+
+    static final ActorType<String, Talk> ECHO = ActorType.builder("counter", String.class, Talk.class)
+            .initialState(id -> "")
+            .on(Say.class, (s, m, ctx) -> m.forwardTo().isEmpty() ? Effect.none()
+                    : Effect.none(DeciderTest.ECHO.ref(m.forwardTo()).tell(new Say(m.text(), ""))))
+            .build();
+
+    @Test
+    void anOutgoingMessageIsSizedAsSqsCarriesItABodyThatIsNotSqsTextCountingAsBase64() {
+        String text = "a".repeat(200_000); // 200 KB as text: fits; its Base64 form (267 KB) would not
+        Working fits = new Working(0, "", new Control());
+        Decider.Fold ok = decider(ECHO, T0).fold(fits, parse(external(1, new Say(text, "b"), 1)), 0,
+                Integer.MAX_VALUE, T0, new ArchivedMarks(), -1);
+        assertInstanceOf(Stop.End.class, ok.stop());
+        assertEquals(1, fits.ctl.outbox.size());
+
+        Working binary = new Working(0, "", new Control());
+        // U+FFFF is valid UTF-8 but not a character SQS accepts in a text body: the body must travel as Base64
+        Decider.Fold refused = decider(ECHO, T0).fold(binary, parse(external(1, new Say(text + "\uFFFF", "b"), 1)),
+                0, Integer.MAX_VALUE, T0, new ArchivedMarks(), -1);
+        Stop.Retry r = assertInstanceOf(Stop.Retry.class, refused.stop());
+        assertEquals(RetryCause.HANDLER_FAILED, r.cause());
+        assertTrue(binary.ctl.failingReason.orElseThrow().contains("MessageTooLarge"),
+                binary.ctl.failingReason.orElseThrow());
+        assertTrue(binary.ctl.outbox.isEmpty());
     }
 
     @Test
