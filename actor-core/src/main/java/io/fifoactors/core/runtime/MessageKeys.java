@@ -65,7 +65,17 @@ public final class MessageKeys {
 
     /**
      * Keys from their text form: {@code id:base64secret}, the current key first, optionally a comma and the previous
-     * one. Ids are 1 to 16 letters, digits, '_' or '-'; secrets at least 32 bytes.
+     * one. Ids are 1 to 16 letters, digits, '_' or '-'; secrets at least 32 bytes. A key given as
+     * {@code base64secret} alone gets the id {@link #derivedId}: {@code "h"} and the first 8 hex digits of the
+     * secret's SHA-256, the same for every party holding it. That is the form of a secret AWS Secrets Manager
+     * generates ({@code GenerateSecretString} with {@code PasswordLength: 44} and {@code ExcludePunctuation}: 44
+     * letters and digits are valid Base64 for 33 bytes, about 262 bits of entropy); rotate by storing
+     * {@code "new,old"}, then {@code "new"}.
+     *
+     * <pre>{@code
+     * MessageKeys.parse("k2:" + b64New + ",k1:" + b64Old);
+     * MessageKeys.parse(generatedSecretString);          // id "h" + 8 hex digits
+     * }</pre>
      *
      * @throws ConfigurationException with a message that names no secret
      */
@@ -80,19 +90,31 @@ public final class MessageKeys {
         MessageKeys keys = null;
         for (String p : parts) {
             int colon = p.indexOf(':');
-            if (colon <= 0) {
-                throw new ConfigurationException("message keys: each key is id:base64secret");
+            if (colon == 0) {
+                throw new ConfigurationException("message keys: each key is id:base64secret or base64secret");
             }
-            String id = p.substring(0, colon).trim();
+            String given = colon < 0 ? null : p.substring(0, colon).trim();
             byte[] secret;
             try {
                 secret = Base64.getDecoder().decode(p.substring(colon + 1).trim());
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("message key " + checkId(id) + " is not valid Base64");
+                throw new ConfigurationException("message key " + (given == null ? "number " + (keys == null ? 1 : 2)
+                        : checkId(given)) + " is not valid Base64");
             }
+            String id = given == null ? derivedId(secret) : given;
             keys = keys == null ? of(id, secret) : keys.withPrevious(id, secret);
         }
         return keys;
+    }
+
+    /** The id of a key given without one: {@code "h"} and the first 8 hex digits of the secret's SHA-256. */
+    public static String derivedId(byte[] secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret);
+            return "h" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
     }
 
     /** A fresh random key (for tests, simulations and single-process use): every party must share the instance. */
