@@ -77,7 +77,7 @@ final class GroupRun {
         this.preloadedTrusted = preloadedTrusted;
         this.batchSend = batchSend;
         this.progress = progress;
-        this.traces = new Traces(settings.tracing(), deliveries);
+        this.traces = Traces.of(settings.tracing(), deliveries);
     }
 
     String groupId() {

@@ -25,6 +25,9 @@ import java.util.Optional;
  * Thread-safe (the batch may end spans while an abandoned run is still going).
  */
 final class Traces {
+    /** Without tracing: every call returns at once, and runs share this one (nothing is allocated per run). */
+    private static final Traces OFF = new Traces(MessageTracing.none(), List.of());
+
     private final MessageTracing tracing;
     private final boolean on;
     private final List<Delivery> deliveries;
@@ -34,26 +37,37 @@ final class Traces {
     private Control folding;
     private long foldStart;
     /** Per handler call of the fold under way: the outbox sequence before it, and its delivery. */
-    private long[] starts = new long[4];
-    private int[] causes = new int[4];
+    private long[] starts;
+    private int[] causes;
     private int calls;
     /** The deliveries that caused the messages of the last fold's outbox, by entry. */
-    private final Map<OutboxEntry.Message, Integer> sentBy = new IdentityHashMap<>();
+    private final Map<OutboxEntry.Message, Integer> sentBy;
     private MessageTracing.Scope scope;
 
-    Traces(MessageTracing tracing, List<Delivery> deliveries) {
+    private Traces(MessageTracing tracing, List<Delivery> deliveries) {
         this.tracing = tracing;
         this.on = tracing != MessageTracing.none();
         this.deliveries = deliveries;
-        this.spans = new DeliverySpan[on ? deliveries.size() : 0];
-        this.ended = new boolean[on ? deliveries.size() : 0];
+        this.spans = new DeliverySpan[deliveries.size()];
+        this.ended = new boolean[deliveries.size()];
+        this.starts = new long[on ? 4 : 0];
+        this.causes = new int[on ? 4 : 0];
+        this.sentBy = on ? new IdentityHashMap<>() : Map.of();
+    }
+
+    /** The traces of one run of {@code deliveries}. */
+    static Traces of(MessageTracing tracing, List<Delivery> deliveries) {
+        return tracing == MessageTracing.none() ? OFF : new Traces(tracing, deliveries);
     }
 
     /** Starts a span per delivery. */
-    synchronized void start(Settings settings, String groupId) {
-        if (!on) {
-            return;
+    void start(Settings settings, String groupId) {
+        if (on) {
+            startLocked(settings, groupId);
         }
+    }
+
+    private synchronized void startLocked(Settings settings, String groupId) {
         String actorId = HandledMessage.UNKNOWN;
         String actorType = HandledMessage.UNKNOWN;
         ActorType<?, ?> type = null;
@@ -88,10 +102,13 @@ final class Traces {
     }
 
     /** Ends the span of the first delivery with the outcome's message id whose span is open. */
-    synchronized void ended(Outcome o) {
-        if (!on) {
-            return;
+    void ended(Outcome o) {
+        if (on) {
+            endedLocked(o);
         }
+    }
+
+    private synchronized void endedLocked(Outcome o) {
         for (int k = 0; k < deliveries.size(); k++) {
             if (!ended[k] && deliveries.get(k).messageId().equals(o.messageId())) {
                 end(k, o);
@@ -104,10 +121,13 @@ final class Traces {
      * Ends the spans still open when the batch is done: a retried delivery with its cause, a settled one (a system
      * message, which reports no outcome) as applied.
      */
-    synchronized void endRest(Map<Delivery, RetryCause> retried) {
-        if (!on) {
-            return;
+    void endRest(Map<Delivery, RetryCause> retried) {
+        if (on) {
+            endRestLocked(retried);
         }
+    }
+
+    private synchronized void endRestLocked(Map<Delivery, RetryCause> retried) {
         for (int k = 0; k < deliveries.size(); k++) {
             if (!ended[k]) {
                 Delivery d = deliveries.get(k);
@@ -156,10 +176,13 @@ final class Traces {
     }
 
     /** A fold of {@code ctl} starts: what its handlers add to the outbox is attributed to their deliveries. */
-    synchronized void foldStarts(Control ctl) {
-        if (!on) {
-            return;
+    void foldStarts(Control ctl) {
+        if (on) {
+            foldStartsLocked(ctl);
         }
+    }
+
+    private synchronized void foldStartsLocked(Control ctl) {
         folding = ctl;
         foldStart = ctl.outSeq;
         calls = 0;
@@ -167,8 +190,14 @@ final class Traces {
     }
 
     /** The fold is done: remembers which delivery caused each message it added to the outbox. */
-    synchronized void foldEnds() {
-        if (!on || folding == null) {
+    void foldEnds() {
+        if (on) {
+            foldEndsLocked();
+        }
+    }
+
+    private synchronized void foldEndsLocked() {
+        if (folding == null) {
             return;
         }
         for (OutboxEntry e : folding.outbox) {
@@ -218,10 +247,11 @@ final class Traces {
     }
 
     /** The trace context for an outbox message: its cause's, or null if none is known (a stored outbox's). */
-    synchronized String traceparentOf(OutboxEntry.Message m) {
-        if (!on) {
-            return null;
-        }
+    String traceparentOf(OutboxEntry.Message m) {
+        return on ? traceparentOfLocked(m) : null;
+    }
+
+    private synchronized String traceparentOfLocked(OutboxEntry.Message m) {
         Integer k = sentBy.get(m);
         DeliverySpan s = k == null ? null : spans[k];
         if (s == null) {
