@@ -18,8 +18,11 @@ class OutboundTraceTest {
     private static final ActorId FROM = ActorId.of("account", "a");
     private static final String TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
+    /** A message whose body is {@code bodyBytes} of text (counted as they are, not as Base64). */
     private static OutboxEntry.Message entry(int bodyBytes) {
-        return new OutboxEntry.Message(3, 1_000, "account/b", "Credit", new byte[bodyBytes]);
+        byte[] body = new byte[bodyBytes];
+        java.util.Arrays.fill(body, (byte) 'a');
+        return new OutboxEntry.Message(3, 1_000, "account/b", "Credit", body);
     }
 
     @Test
