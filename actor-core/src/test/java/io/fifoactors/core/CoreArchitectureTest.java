@@ -26,6 +26,12 @@ class CoreArchitectureTest {
     }
 
     @Test
+    void coreKnowsNoTracingOrMetricsLibrary() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..", "io.micrometer..")
+                .because("bindings implement MessageTracing and ConsumerMetrics in their own modules").check(core);
+    }
+
+    @Test
     void portsDependOnlyOnTheCoreAndTheJdk() {
         noClasses().that().resideInAPackage("io.fifoactors.core.port..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fifoactors.core.runtime..",

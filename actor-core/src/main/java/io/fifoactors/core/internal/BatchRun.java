@@ -164,7 +164,20 @@ public final class BatchRun {
                 done.add(d);
             }
         }
+        endTraces(tasks, retries);
         return new BatchOutcome(done, retries);
+    }
+
+    /** Ends the delivery spans the groups left open (no-op without tracing). */
+    private void endTraces(List<Task> tasks, List<Retry> retries) {
+        if (settings.tracing() == io.fifoactors.core.runtime.MessageTracing.none()) {
+            return;
+        }
+        Map<Delivery, RetryCause> causes = new IdentityHashMap<>();
+        retries.forEach(r -> causes.put(r.delivery(), r.cause()));
+        for (Task t : tasks) {
+            t.run.endTraces(causes);
+        }
     }
 
     private static List<Retry> result(Task t) {
@@ -196,7 +209,9 @@ public final class BatchRun {
         };
         for (Delivery d : t.run.deliveries()) {
             failed.put(d, t.gaveUp);
-            emit(new Outcome(d.groupId(), d.messageId(), Outcome.Kind.RETRIED, reason, d.receiveCount()));
+            Outcome o = new Outcome(d.groupId(), d.messageId(), Outcome.Kind.RETRIED, reason, d.receiveCount());
+            t.run.traceOutcome(o);
+            emit(o);
         }
         if (t.gaveUp == RetryCause.HANDLER_TIMEOUT) {
             event(t.run.groupId(), RuntimeEvent.Kind.HANDLER_TIMEOUT, reason);

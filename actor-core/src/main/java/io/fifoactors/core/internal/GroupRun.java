@@ -44,6 +44,7 @@ final class GroupRun {
     private final boolean preloadedTrusted;
     private final boolean batchSend;
     private final Decider.Progress progress;
+    private final Traces traces;
     private volatile boolean cancelled;
 
     private ActorId id;
@@ -76,6 +77,7 @@ final class GroupRun {
         this.preloadedTrusted = preloadedTrusted;
         this.batchSend = batchSend;
         this.progress = progress;
+        this.traces = Traces.of(settings.tracing(), deliveries);
     }
 
     String groupId() {
@@ -94,6 +96,7 @@ final class GroupRun {
     /** Runs the group; returns the deliveries to redeliver (the rest are settled, unless {@link #pendingSend}). */
     @SuppressWarnings("unchecked")
     List<Retry> run() {
+        traces.start(settings, groupId);
         try {
             id = ActorId.fromGroupId(groupId);
         } catch (FifoActorsException e) {
@@ -108,7 +111,7 @@ final class GroupRun {
         for (Delivery d : deliveries) {
             inbound.add(Inbound.parse(d, settings.keys()));
         }
-        Decider decider = new Decider(settings, redrive, id, type, progress);
+        Decider decider = new Decider(settings, redrive, id, type, traces.progress(progress));
 
         StoredRecord record;
         boolean trusted;
@@ -176,7 +179,9 @@ final class GroupRun {
                     return retryFrom(i, "reading the actor's archive failed: " + Failures.describe(e),
                             RetryCause.INFRASTRUCTURE);
                 }
+                traces.foldStarts(w.ctl);
                 fold = decider.fold(w, inbound, i, limit, now, archived, attemptMarkedAt);
+                traces.foldEnds();
             }
             Stop stop = fold.stop();
             if (stop instanceof Stop.DeadLetter dl) {
@@ -336,6 +341,16 @@ final class GroupRun {
         return p.after();
     }
 
+    /** Ends the span of the delivery the outcome is about, if still open (the batch reports what it decided). */
+    void traceOutcome(Outcome o) {
+        traces.ended(o);
+    }
+
+    /** Ends the spans still open once the batch is done ({@code retried}: the batch's retries with their causes). */
+    void endTraces(Map<Delivery, RetryCause> retried) {
+        traces.endRest(retried);
+    }
+
     // ------------------------------------------------------------------------------------------------ steps
 
     private Working working(StoredRecord record, ActorType<Object, Object> type) {
@@ -483,7 +498,7 @@ final class GroupRun {
         List<OutgoingMessage> out = new ArrayList<>(c.outbox.size());
         for (OutboxEntry e : c.outbox) {
             if (e instanceof OutboxEntry.Message m) {
-                out.add(Outbound.message(id, prefix(), m, settings.keys()));
+                out.add(Outbound.message(id, prefix(), m, settings.keys(), traces.traceparentOf(m)));
             }
         }
         return out;
@@ -503,7 +518,7 @@ final class GroupRun {
         List<OutboxEntry.DeadLetter> letters = new ArrayList<>();
         for (OutboxEntry e : c.outbox) {
             if (e instanceof OutboxEntry.Message m) {
-                messages.add(Outbound.message(id, prefix(), m, settings.keys()));
+                messages.add(Outbound.message(id, prefix(), m, settings.keys(), traces.traceparentOf(m)));
             } else if (e instanceof OutboxEntry.Timer t) {
                 timers.add(Outbound.timer(id, prefix(), t, settings.keys()));
             } else if (e instanceof OutboxEntry.DeadLetter d) {
@@ -602,6 +617,7 @@ final class GroupRun {
     }
 
     private void emit(Outcome o) {
+        traces.ended(o);
         try {
             settings.listener().onOutcome(o);
         } catch (RuntimeException ignored) {

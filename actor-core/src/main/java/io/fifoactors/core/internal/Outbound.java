@@ -1,6 +1,7 @@
 package io.fifoactors.core.internal;
 
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.ScheduledMessage;
 import io.fifoactors.core.runtime.Envelope;
@@ -33,9 +34,27 @@ final class Outbound {
     }
 
     static OutgoingMessage message(ActorId sender, String prefix, OutboxEntry.Message e, MessageKeys keys) {
-        String from = new Inbound.From(sender.groupId(), e.outSeq(), e.committedAtMillis()).attribute();
-        return signed(e.target(), prefix + "-" + e.outSeq(), e.type(), from, e.body(), keys);
+        return message(sender, prefix, e, keys, null);
     }
+
+    /**
+     * An actor-to-actor message carrying {@code traceparent} (if not null) as {@link Envelope#TRACEPARENT}, unless the
+     * attribute would make the message too large for the mailbox: tracing never makes a message unsendable.
+     */
+    static OutgoingMessage message(ActorId sender, String prefix, OutboxEntry.Message e, MessageKeys keys,
+                                   String traceparent) {
+        String from = new Inbound.From(sender.groupId(), e.outSeq(), e.committedAtMillis()).attribute();
+        OutgoingMessage m = signed(e.target(), prefix + "-" + e.outSeq(), e.type(), from, e.body(), keys);
+        if (traceparent == null || Mailbox.sizeOf(m) + TRACEPARENT_BYTES > Mailbox.MAX_MESSAGE_BYTES) {
+            return m;
+        }
+        Map<String, String> attrs = new LinkedHashMap<>(m.attributes());
+        attrs.put(Envelope.TRACEPARENT, traceparent);
+        return new OutgoingMessage(m.groupId(), m.messageId(), attrs, m.body());
+    }
+
+    /** What the trace context adds to a message's size as the mailbox counts it (name, data type, 55 characters). */
+    private static final long TRACEPARENT_BYTES = Envelope.TRACEPARENT.length() + "String".length() + 55;
 
     static ScheduledMessage timer(ActorId self, String prefix, OutboxEntry.Timer t, MessageKeys keys) {
         byte[] body = (t.generation() + " " + t.key()).getBytes(StandardCharsets.UTF_8);

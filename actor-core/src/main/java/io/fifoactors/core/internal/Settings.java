@@ -7,6 +7,7 @@ import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.Scheduler;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.runtime.MessageKeys;
+import io.fifoactors.core.runtime.MessageTracing;
 import io.fifoactors.core.runtime.OutcomeListener;
 
 import java.time.Clock;
@@ -27,13 +28,26 @@ import java.util.function.LongSupplier;
  * @param hotMarks        sender marks kept in the record before they are moved to the archive
  * @param crashCheckAfter receives after which an attempt is recorded before the handler runs, so that a consumer
  *                        dying on a message counts as a failed attempt
+ * @param tracing         the tracing hook ({@link MessageTracing#none()}: off)
  */
 public record Settings(Map<String, ActorType<?, ?>> types, StateStore store, Mailbox mailbox,
                        Optional<Scheduler> scheduler, Clock clock, Codec codec, MessageKeys keys, int maxAttempts,
                        int maxConflictRetries, int keptRejections, int hotMarks, Duration freshWindow,
                        Duration horizon, int crashCheckAfter, Consistency preloadConsistency, int recordCacheSize,
                        int sentCacheSize, Optional<Executor> groupExecutor, OutcomeListener listener,
-                       LongSupplier nonces) {
+                       LongSupplier nonces, MessageTracing tracing) {
+    /** Settings without tracing. */
+    public Settings(Map<String, ActorType<?, ?>> types, StateStore store, Mailbox mailbox,
+                    Optional<Scheduler> scheduler, Clock clock, Codec codec, MessageKeys keys, int maxAttempts,
+                    int maxConflictRetries, int keptRejections, int hotMarks, Duration freshWindow,
+                    Duration horizon, int crashCheckAfter, Consistency preloadConsistency, int recordCacheSize,
+                    int sentCacheSize, Optional<Executor> groupExecutor, OutcomeListener listener,
+                    LongSupplier nonces) {
+        this(types, store, mailbox, scheduler, clock, codec, keys, maxAttempts, maxConflictRetries, keptRejections,
+                hotMarks, freshWindow, horizon, crashCheckAfter, preloadConsistency, recordCacheSize, sentCacheSize,
+                groupExecutor, listener, nonces, MessageTracing.none());
+    }
+
     ActorType<?, ?> typeOrNull(String name) {
         return types.get(name);
     }

@@ -116,7 +116,8 @@ public final class ActorSystem {
 
     /**
      * Encodes a message from outside any actor for {@link Mailbox#send}, for producers that batch their own sends
-     * (see {@link Ingress}).
+     * (see {@link Ingress}). With a {@link Builder#tracing tracing} hook, the message carries the calling thread's
+     * trace context ({@link Envelope#TRACEPARENT}).
      */
     public OutgoingMessage encode(Send send, String messageId) {
         Objects.requireNonNull(send, "send");
@@ -130,8 +131,26 @@ public final class ActorSystem {
             throw new MessageEncodingException(send.message().getClass().getName() + " is not a message of actor type "
                     + type.name());
         }
-        return new OutgoingMessage(send.target().groupId(), messageId, Map.of(Envelope.TYPE, wireName),
+        return new OutgoingMessage(send.target().groupId(), messageId, attributes(wireName),
                 settings.codec().encode(send.message()));
+    }
+
+    /** A producer's attributes: the type and, when tracing, the caller's trace context. */
+    private Map<String, String> attributes(String wireName) {
+        MessageTracing tracing = settings.tracing();
+        if (tracing != MessageTracing.none()) {
+            Optional<String> traceparent;
+            try {
+                traceparent = tracing.currentTraceparent();
+            } catch (RuntimeException e) {
+                traceparent = Optional.empty(); // tracing must not stop a send
+            }
+            if (traceparent != null && traceparent.isPresent()
+                    && MessageTracing.isValidTraceparent(traceparent.get())) {
+                return Map.of(Envelope.TYPE, wireName, Envelope.TRACEPARENT, traceparent.get());
+            }
+        }
+        return Map.of(Envelope.TYPE, wireName);
     }
 
     /** Asks the actor to expire its due deferrals and retry its stash (deadlines also fire on their own). */
@@ -209,6 +228,7 @@ public final class ActorSystem {
         private OutcomeListener listener = OutcomeListener.NONE;
         private LongSupplier nonces;
         private RedrivePolicy expectedPolicy;
+        private MessageTracing tracing = MessageTracing.none();
 
         private Builder() {
         }
@@ -387,6 +407,20 @@ public final class ActorSystem {
             return this;
         }
 
+        /**
+         * Traces messages through the actors with this hook (default {@link MessageTracing#none()}: nothing is added
+         * to any message and no span is started): producers' trace contexts are carried, a span is started per
+         * delivery, and messages an actor sends carry its span's context.
+         *
+         * <pre>{@code
+         * ActorSystem.builder()...tracing(OpenTelemetryTracing.create(openTelemetry)).build();
+         * }</pre>
+         */
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
         public ActorSystem build() {
             if (types.isEmpty()) {
                 throw new ConfigurationException("ActorSystem needs at least one actor type: call register(type)");
@@ -434,7 +468,7 @@ public final class ActorSystem {
                     Optional.of(scheduler), clock, codec == null ? JacksonCodec.create() : codec, keys, maxAttempts,
                     maxConflictRetries, keptRejections, hotMarks, Duration.ofMinutes(4), horizon, crashCheckAfter,
                     preloadConsistency, recordCacheSize, sentCacheSize, Optional.ofNullable(executor), listener,
-                    n);
+                    n, tracing);
             return new ActorSystem(settings);
         }
     }

@@ -5,13 +5,16 @@ import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
 import java.time.Duration;
 
 /**
- * What a consumer (the {@link Poller}) reports for monitoring, to bind to a metrics library (see the
- * {@code metrics-micrometer} module for one binding). Outcomes of messages (applied, rejected, dead-lettered,
- * duplicates) and runtime events (version conflicts) come through the system's {@link OutcomeListener}; a binding
- * usually implements both.
+ * What a consumer (the {@link Poller}) reports for monitoring, to bind to a metrics library: the
+ * {@code metrics-micrometer} module's {@code io.fifoactors.metrics.micrometer.MicrometerConsumerMetrics} is one
+ * binding (its javadoc names the meters). Outcomes of messages (applied, rejected, dead-lettered, duplicates) and
+ * runtime events (version conflicts) come through the system's {@link OutcomeListener}; a binding usually implements
+ * both, and the same instance is given to both.
  *
  * <pre>{@code
- * Poller.builder().system(system).metrics(new MicrometerConsumerMetrics(registry)).build();
+ * MicrometerConsumerMetrics metrics = MicrometerConsumerMetrics.create(registry);
+ * ActorSystem system = ActorSystem.builder()...listener(metrics).build();
+ * Poller.builder().system(system).metrics(metrics).build();
  * }</pre>
  *
  * <p>Implementations are called from the consumer threads concurrently: thread-safe and fast; exceptions are ignored.

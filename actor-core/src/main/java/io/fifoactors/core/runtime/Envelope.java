@@ -21,6 +21,17 @@ public final class Envelope {
     public static final String FROM = "fa-from";
     /** The HMAC tag ({@code keyId:tag}) over group, id, type, {@link #FROM} and body. */
     public static final String AUTH = "fa-auth";
+    /**
+     * The W3C trace context ({@code 00-<trace id>-<parent id>-<flags>}) of the span that sent the message, when the
+     * system has a {@link MessageTracing}. Not authenticated and not reserved (no {@link #RESERVED_PREFIX}): a
+     * producer may set it, and a value that is not exactly a valid {@code traceparent} is ignored, never refused.
+     *
+     * <p>The attribute budget: a mailbox carries at most {@code Mailbox.MAX_ATTRIBUTES} (7) attributes per message
+     * (SQS allows 10 and its adapter keeps 3). The runtime uses {@link #TYPE} on every message, {@link #FROM} and
+     * {@link #AUTH} on its own (actor-to-actor and system) messages, and this one when tracing: at most 4 on its own
+     * messages, which carry nothing else, and 2 on a producer's, which leaves it 5 of its own.
+     */
+    public static final String TRACEPARENT = "traceparent";
     /** Every attribute name with this prefix is the runtime's. */
     public static final String RESERVED_PREFIX = "fa-";
 

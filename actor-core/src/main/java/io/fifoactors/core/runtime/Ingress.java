@@ -25,6 +25,9 @@ import java.util.function.Function;
  * ingress.submit(batch);
  * }</pre>
  *
+ * <p>With a {@link ActorSystem.Builder#tracing tracing} hook, every message carries the trace context current on the
+ * thread that calls {@link #submit} (see {@link MessageTracing}).
+ *
  * <p>Immutable and thread-safe.
  *
  * @param <C> the producer's record type
