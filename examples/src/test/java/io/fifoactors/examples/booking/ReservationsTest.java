@@ -231,13 +231,17 @@ class ReservationsTest {
         assertEquals(List.of(), k.snapshot(Reservations.BOOKING, "b-1").timers());
     }
 
-    /** A booking that asks for holds and then does nothing (crashed, in its author's mind): the seats must free. */
+    /**
+     * A booking that asks for holds and then forgets them (crashed, in its author's mind): the seats must free on
+     * their own. Told to cancel, it asks its seats to confirm instead: a confirmation that comes too late.
+     */
     static final ActorType<Booking, BookingMessage> FORGETFUL_BOOKING =
             ActorType.builder("booking", Booking.class, BookingMessage.class)
                     .initialState(id -> Booking.NEW)
                     .on(Book.class, (b, m, ctx) -> Effect.persist(Booking.holding(m.seats()),
                             m.seats().stream().map(s -> s.tell(new Hold(ctx.self(), m.holdFor()))).toList()))
-                    .on(Cancel.class, (b, m, ctx) -> Effect.none())
+                    .on(Cancel.class, (b, m, ctx) -> Effect.none(
+                            b.seats().stream().map(s -> s.tell(new Confirm(ctx.self()))).toList()))
                     .on(Held.class, (b, m, ctx) -> Effect.none())
                     .on(Refused.class, (b, m, ctx) -> Effect.none())
                     .on(Confirmed.class, (b, m, ctx) -> Effect.none())
@@ -261,5 +265,19 @@ class ReservationsTest {
         // free again for the next booking
         k.when(Reservations.booking("b-3"), book(A)).thenApplied().thenStateOf(A, Seat.heldBy(
                 Reservations.booking("b-3")));
+    }
+
+    @Test
+    void aConfirmationAfterTheHoldExpiredAndAnotherBookingTookTheSeatFails() {
+        ActorTestKit k = ActorTestKit.of(Reservations.SEAT, FORGETFUL_BOOKING);
+        k.when(B1, book(A)).thenApplied().thenStateOf(A, Seat.heldBy(B1));
+        k.advanceTime(HOLD).thenStateOf(A, Seat.FREE);
+        k.when(B2, book(A)).thenApplied().thenSent(B2, new Held(A)).thenStateOf(A, Seat.heldBy(B2));
+        // b-1 confirms too late: the seat stays b-2's, and b-1 hears why
+        k.when(B1, new Cancel()).thenApplied()
+                .thenSent(A, new Confirm(B1))
+                .thenSent(B1, new ConfirmFailed(A, Reservations.NO_HOLD))
+                .thenStateOf(A, Seat.heldBy(B2));
+        assertEquals(Reservations.NO_HOLD, k.snapshot(Reservations.SEAT, "12A").recentRejections().get(0).reason());
     }
 }
