@@ -67,6 +67,8 @@ public final class Reservations {
     /** The booking's timeout timer. */
     public static final String TIMEOUT_TIMER = "timeout";
 
+    // Rejection reasons: kept with the actor (ActorSnapshot.recentRejections) for people to read; words, never
+    // amounts or other payload, so that a record holds no customer data.
     public static final String SEAT_TAKEN = "seat is taken";
     public static final String NO_HOLD = "no hold for this booking (expired or never granted)";
     public static final String HOLD_OUT_OF_RANGE = "a hold lasts 1 ms to " + MAX_DURATION.toMillis() + " ms";

@@ -30,6 +30,8 @@ public final class Inventory {
     /** The longest a departure may wait for stock. */
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
+    // Rejection reasons: kept with the actor (ActorSnapshot.recentRejections) for people to read; words, never
+    // amounts or other payload, so that a record holds no customer data.
     public static final String ARRIVAL_NOT_POSITIVE = "arrival quantity must be positive";
     public static final String ARRIVAL_TOO_LARGE = "arrival too large: the stock or the arrivals total would overflow";
     public static final String DEPARTURE_NOT_POSITIVE = "departure quantity must be positive";

@@ -48,6 +48,8 @@ public final class Ledger {
     /** The longest a transfer may wait for funds. */
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
+    // Rejection reasons: kept with the actor (ActorSnapshot.recentRejections) for people to read; words, never
+    // amounts or other payload, so that a record holds no customer data.
     public static final String NOT_OPEN = "account is not open";
     public static final String DEPOSIT_NOT_POSITIVE = "deposit amount must be positive";
     public static final String DEPOSIT_TOO_LARGE = "deposit too large: the balance or the deposited total would"
