@@ -10,6 +10,7 @@ import io.fifoactors.examples.Coverage;
 import io.fifoactors.examples.Fates;
 import io.fifoactors.examples.booking.BookingRequest.BookRq;
 import io.fifoactors.examples.booking.BookingRequest.CancelRq;
+import io.fifoactors.inmemory.FaultPlan;
 import io.fifoactors.property.Gen;
 import io.fifoactors.testkit.Setup;
 import io.fifoactors.testkit.SimulationProperty;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>the invariants ({@link BookingInvariants}): nothing pending, a confirmed booking has all its seats booked for
  *       it, a booked seat belongs to a confirmed booking that lists it, so no seat in two bookings and a cancelled
- *       booking holds nothing. "Nothing pending" is checked first with no outside wake (the timers fire on their
- *       own), then again after a wake of every actor;</li>
+ *       booking holds nothing; with no outside wake (the timers fire on their own), unless the queue moved a
+ *       message by itself: its outbox then waits for the actor's next activation, and every actor is woken first;</li>
  *   <li>every request handled once, in order: a booking ends as its requests say (a cancelled one stays cancelled;
  *       a second request is refused; an invalid one is refused with its reason and holds nothing);</li>
  *   <li>liveness: a booking whose seats nobody else asks for, with a day to hold and to wait, is confirmed;</li>
@@ -50,6 +52,8 @@ class BookingPropertiesTest {
     static final List<Duration> DURATIONS = List.of(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(1),
             Duration.ofMinutes(1), Duration.ofDays(1));
     static final int LONG = DURATIONS.size() - 1;
+    /** Customers; up to 20 requests of theirs compete for 1 to 5 seats. */
+    static final int BOOKINGS = 6;
 
     enum Kind { BOOK, CANCEL, INVALID, MALFORMED, LONELY }
 
@@ -76,11 +80,11 @@ class BookingPropertiesTest {
                 Gen.weighted(2, 3), Gen.weighted(3, LONG));
         Gen<After> after = Gen.frequency(Gen.weighted(8, After.NOTHING), Gen.weighted(2, After.SUBMIT),
                 Gen.weighted(3, After.SUBMIT_AND_RUN), Gen.weighted(1, After.SUBMIT_TWICE));
-        return Gen.combine(kinds, Gen.integers(0, 7), Gen.integers(0, seats - 1).list(1, 3), duration, duration,
-                after, Op::new);
+        return Gen.combine(kinds, Gen.integers(0, BOOKINGS - 1), Gen.integers(0, seats - 1).list(1, 3), duration,
+                duration, after, Op::new);
     }
 
-    static final Gen<Workload> WORKLOADS = Gen.integers(1, 5).flatMap(n -> op(n).list(1, 30)
+    static final Gen<Workload> WORKLOADS = Gen.integers(1, 5).flatMap(n -> op(n).list(1, 20)
             .map(ops -> new Workload(n, ops)));
 
     static String seat(int i) {
@@ -101,7 +105,8 @@ class BookingPropertiesTest {
             seats.add(seat(i));
         }
         List<String> bookings = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        int customers = Math.max(BOOKINGS, w.ops().stream().mapToInt(o -> o.booking() + 1).max().orElse(0));
+        for (int i = 0; i < customers; i++) {
             bookings.add(booking(i));
         }
         List<BookingRequest> batch = new ArrayList<>();
@@ -164,14 +169,53 @@ class BookingPropertiesTest {
     void theActorsThatLostNoMessageStayRightWhenOthersDid() {
         Gen<Setup> eager = Gen.combine(Gen.integers(1, 6), Gen.integers(1, 10), Setup.faultPlans(),
                 Gen.integers(3, 5), Gen.longsAny(), Setup::new);
-        SimulationProperty.forAll(WORKLOADS)
-                .setups(eager)
-                .actors(b -> b.register(Reservations.SEAT).register(Reservations.BOOKING).keptRejections(1000)
-                        .recordCache(64).crashCheckAfter(1))
-                .simulation(s -> s.maxAttempts(1))
-                .tries(Math.max(50, Coverage.tries() / 4))
+        eager(SimulationProperty.forAll(WORKLOADS).setups(eager))
+                .tries(Math.max(50, Coverage.tries() / 5))
                 .check(this::run);
         coverage.require(List.of("some actors left out (lost a message)", "confirmed", "cancelled: timed out"));
+    }
+
+    private static <W> SimulationProperty<W> eager(SimulationProperty<W> p) {
+        return p.actors(b -> b.register(Reservations.SEAT).register(Reservations.BOOKING).keptRejections(1000)
+                        .recordCache(64).crashCheckAfter(1))
+                .simulation(s -> s.maxAttempts(1));
+    }
+
+    /**
+     * What the second property found, kept as they were shrunk. Both were flaws of this test, not of the booking:
+     * a seat's expiry timer firing dead-lettered (the consumer died while handling it, on its only attempt) left the
+     * seat held for good, and "nothing pending" was checked before leaving out the actors that lost a message; a
+     * request dead-lettered and moved back by the operator came after a later one, and the request-order check did
+     * not allow for it.
+     */
+    @Test
+    void regressions() {
+        replay(2, "BOOK 0 0,0 0 0 NOTHING; CANCEL 1 0 0 0 NOTHING; BOOK 0 0,1 0 0 NOTHING; BOOK 0 0 0 0 NOTHING;"
+                        + " CANCEL 2 0 0 0 NOTHING; BOOK 0 0 0 0 NOTHING; CANCEL 3 0 0 0 NOTHING; BOOK 0 0 0 0 NOTHING",
+                new Setup(5, 10, FaultPlan.builder().crashRate(0.016654386315781984)
+                        .outages(0.008744035647351713, Duration.ofSeconds(5), Duration.ofMinutes(2))
+                        .staleReadRate(0.3).build(), 4, 7877584849586488430L));
+        replay(1, "BOOK 0 0,0 0 0 NOTHING; BOOK 4 0 0 4 NOTHING; BOOK 1 0 0 0 SUBMIT_AND_RUN;"
+                        + " BOOK 0 0,0 0 0 SUBMIT_AND_RUN; INVALID 0 0 0 0 NOTHING; BOOK 1 0 0 0 SUBMIT_AND_RUN;"
+                        + " BOOK 2 0,0 0 0 NOTHING; BOOK 0 0 0 0 NOTHING; BOOK 3 0,0 0 0 NOTHING; BOOK 1 0 0 0 NOTHING;"
+                        + " BOOK 0 0 0 0 NOTHING; BOOK 4 0 0 0 NOTHING; BOOK 7 0 0 0 NOTHING; BOOK 3 0 4 0 NOTHING;"
+                        + " BOOK 2 0,0 0 0 NOTHING",
+                new Setup(4, 6, FaultPlan.builder().crashRate(0.018876124529644617).transientRate(0.05)
+                        .stallRate(0.005554226995185243).staleReadRate(0.3).operatorRedrive(Duration.ofMinutes(10))
+                        .build(), 5, 3736910424711129590L));
+    }
+
+    /** Checks one workload ("KIND booking seat,seat hold timeout AFTER; ...") as the second property does. */
+    private void replay(int seats, String ops, Setup setup) {
+        List<Op> list = new ArrayList<>();
+        for (String op : ops.split(";")) {
+            String[] f = op.trim().split(" ");
+            list.add(new Op(Kind.valueOf(f[0]), Integer.parseInt(f[1]),
+                    Arrays.stream(f[2].split(",")).map(Integer::valueOf).toList(), Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]), After.valueOf(f[5])));
+        }
+        eager(SimulationProperty.forAll(Gen.constant(new Workload(seats, list))).setups(Gen.constant(setup)))
+                .tries(1).check(this::run);
     }
 
     void run(Workload workload, World world) {
@@ -188,16 +232,23 @@ class BookingPropertiesTest {
             }
         }
         // the timeouts and the hold expiries are timers: once the run is over, nothing may be pending, with no wake
-        // (unless the queue moved a message after its commit: its outbox then waits for the actor's next activation)
         if (world.movedByQueueRedrive().isEmpty()) {
+            Set<String> excluded = excluded(world, plan, snapshots(world, plan.seats(), Reservations.SEAT),
+                    snapshots(world, plan.bookings(), Reservations.BOOKING), Fates.of(world));
             List<String> pending = new ArrayList<>();
             for (String s : plan.seats()) {
+                if (excluded.contains(s)) {
+                    continue;
+                }
                 Seat seat = world.state(Reservations.SEAT, s);
                 if (seat.status() == Seat.Status.HELD) {
                     pending.add(s + " " + seat);
                 }
             }
             for (String b : plan.bookings()) {
+                if (excluded.contains(b)) {
+                    continue;
+                }
                 Booking bk = world.state(Reservations.BOOKING, b);
                 if (bk.status() == Booking.Status.HOLDING || bk.status() == Booking.Status.CONFIRMING) {
                     pending.add(b + " " + bk);
@@ -205,13 +256,17 @@ class BookingPropertiesTest {
             }
             assertEquals(List.of(), pending, "pending with no wake: " + world.setup() + "; " + Fates.of(world));
         }
-        for (String s : plan.seats()) {
-            world.simulation().system().wake(Reservations.seat(s).id(), "final-wake-" + s);
+        // a message the queue moved after its commit leaves its outbox (holds, releases, the timeout timer) for the
+        // actor's next activation: the operator then wakes every actor. Nothing else strands an outbox.
+        if (!world.movedByQueueRedrive().isEmpty()) {
+            for (String s : plan.seats()) {
+                world.simulation().system().wake(Reservations.seat(s).id(), "final-wake-" + s);
+            }
+            for (String b : plan.bookings()) {
+                world.simulation().system().wake(Reservations.booking(b).id(), "final-wake-" + b);
+            }
+            world.runUntilQuiet();
         }
-        for (String b : plan.bookings()) {
-            world.simulation().system().wake(Reservations.booking(b).id(), "final-wake-" + b);
-        }
-        world.runUntilQuiet();
         check(world, plan);
     }
 
@@ -226,29 +281,61 @@ class BookingPropertiesTest {
     private void check(World world, Plan plan) {
         Fates fates = Fates.of(world);
         String context = world.setup() + "; " + fates + "; " + world.lastRun();
-        Map<String, ActorSnapshot<Seat>> seats = new LinkedHashMap<>();
-        for (String s : plan.seats()) {
-            seats.put(s, world.snapshot(Reservations.SEAT, s));
-        }
-        Map<String, ActorSnapshot<Booking>> bookings = new LinkedHashMap<>();
-        for (String b : plan.bookings()) {
-            bookings.put(b, world.snapshot(Reservations.BOOKING, b));
-        }
-        Map<String, Long> malformedAt = new LinkedHashMap<>();
+        Map<String, ActorSnapshot<Seat>> seats = snapshots(world, plan.seats(), Reservations.SEAT);
+        Map<String, ActorSnapshot<Booking>> bookings = snapshots(world, plan.bookings(), Reservations.BOOKING);
         for (Malformed m : plan.malformed().stream().flatMap(List::stream).toList()) {
             String group = Reservations.booking(m.booking()).id().groupId();
             assertTrue(fates.everDead(group, m.id()), "malformed request " + m + " not dead-lettered; " + context);
-            malformedAt.merge(m.booking(), 1L, Long::sum);
         }
 
-        // Actors that lost a message: a well-formed letter still in the dead-letter queue or moved by the queue names
-        // its receiver and its sender; a record counting more dead letters than the malformed requests and the
-        // operator's moves can explain means one whose letter is gone. A lost release leaves a seat booked, a lost
-        // timer firing a booking waiting: such actors are left out, with every actor they deal with (a booking, the
-        // seats it asked for; a seat, the bookings that asked for it), to a fixed point. Letters dead-lettered and
-        // moved back are only late, which the protocol tolerates: they are not left out.
+        Set<String> excluded = excluded(world, plan, seats, bookings, fates);
+        if (!excluded.isEmpty()) {
+            coverage.count("some actors left out (lost a message)");
+        }
+
+        Map<ActorRef<BookingMessage>, Booking> bs = new LinkedHashMap<>();
+        bookings.forEach((k, s) -> {
+            if (!excluded.contains(k)) {
+                bs.put(Reservations.booking(k), s.state());
+            }
+        });
+        Map<ActorRef<SeatMessage>, Seat> ss = new LinkedHashMap<>();
+        seats.forEach((k, s) -> {
+            if (!excluded.contains(k)) {
+                ss.put(Reservations.seat(k), s.state());
+            }
+        });
+        assertEquals(List.of(), BookingInvariants.violations(bs, ss), context);
+
+        // each booking ends as its requests, handled once and in order, say; unless one of its requests was
+        // dead-lettered (and maybe moved back by the operator, so handled late, out of order)
+        Map<String, Long> malformedAt = new LinkedHashMap<>();
+        plan.malformed().stream().flatMap(List::stream).forEach(m -> malformedAt.merge(m.booking(), 1L, Long::sum));
+        for (String b : plan.bookings()) {
+            ActorSnapshot<Booking> snap = bookings.get(b);
+            if (excluded.contains(b) || snap.deadLettered() > malformedAt.getOrDefault(b, 0L)) {
+                continue;
+            }
+            checkRequests(b, snap, plan, context);
+        }
+    }
+
+    /**
+     * Actors that lost a message: a well-formed letter still in the dead-letter queue or moved by the queue names its
+     * receiver and its sender; a record counting more dead letters than the malformed requests and the operator's
+     * moves can explain means one whose letter is gone. A lost release leaves a seat booked, a lost timer firing a
+     * booking waiting or a seat held: such actors are left out of the checks, with every actor they deal with (a
+     * booking, the seats it asked for; a seat, the bookings that asked for it), to a fixed point. Letters
+     * dead-lettered and moved back are only late, which the protocol tolerates: they are not left out.
+     */
+    private static Set<String> excluded(World world, Plan plan, Map<String, ActorSnapshot<Seat>> seats,
+                                        Map<String, ActorSnapshot<Booking>> bookings, Fates fates) {
+        Map<String, Long> malformedAt = new LinkedHashMap<>();
         Set<String> malformedIds = new HashSet<>();
-        plan.malformed().stream().flatMap(List::stream).forEach(m -> malformedIds.add(m.id()));
+        for (Malformed m : plan.malformed().stream().flatMap(List::stream).toList()) {
+            malformedAt.merge(m.booking(), 1L, Long::sum);
+            malformedIds.add(m.id());
+        }
         Set<String> touched = new HashSet<>();
         List<DeadLetter> lost = new ArrayList<>(fates.deadLetters());
         lost.addAll(fates.movedLetters());
@@ -289,32 +376,16 @@ class BookingPropertiesTest {
                 }
             }
         }
-        if (!excluded.isEmpty()) {
-            coverage.count("some actors left out (lost a message)");
-        }
+        return excluded;
+    }
 
-        Map<ActorRef<BookingMessage>, Booking> bs = new LinkedHashMap<>();
-        bookings.forEach((k, s) -> {
-            if (!excluded.contains(k)) {
-                bs.put(Reservations.booking(k), s.state());
-            }
-        });
-        Map<ActorRef<SeatMessage>, Seat> ss = new LinkedHashMap<>();
-        seats.forEach((k, s) -> {
-            if (!excluded.contains(k)) {
-                ss.put(Reservations.seat(k), s.state());
-            }
-        });
-        assertEquals(List.of(), BookingInvariants.violations(bs, ss), context);
-
-        // each booking ends as its requests, handled once and in order, say
-        for (String b : plan.bookings()) {
-            if (excluded.contains(b)) {
-                continue;
-            }
-            ActorSnapshot<Booking> snap = bookings.get(b);
-            checkRequests(b, snap, plan, context);
+    private static <S> Map<String, ActorSnapshot<S>> snapshots(World world, List<String> keys,
+                                                                io.fifoactors.core.ActorType<S, ?> type) {
+        Map<String, ActorSnapshot<S>> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            out.put(k, world.snapshot(type, k));
         }
+        return out;
     }
 
     private void checkRequests(String b, ActorSnapshot<Booking> snap, Plan plan, String context) {

@@ -40,8 +40,13 @@ class ReservationsTest {
 
     private final ActorTestKit kit = ActorTestKit.of(Reservations.SEAT, Reservations.BOOKING);
 
+    @SafeVarargs
     private static Book book(ActorRef<SeatMessage>... seats) {
-        return new Book(List.of(seats), HOLD, TIMEOUT);
+        List<ActorRef<SeatMessage>> list = new java.util.ArrayList<>();
+        for (ActorRef<SeatMessage> s : seats) {
+            list.add(s);
+        }
+        return new Book(list, HOLD, TIMEOUT);
     }
 
     private Seat seat(ActorRef<SeatMessage> seat) {

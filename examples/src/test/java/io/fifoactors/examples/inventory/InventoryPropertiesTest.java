@@ -189,10 +189,13 @@ class InventoryPropertiesTest {
                 assertEquals(List.of(), s.stash(), "still deferred with no wake: " + s);
             }
         }
-        for (String key : plan.products()) {
-            world.simulation().system().wake(Inventory.product(key).id(), "final-wake-" + key);
+        // a wake of every product, as an operator would after the queue moved messages (see LedgerPropertiesTest)
+        if (!world.movedByQueueRedrive().isEmpty()) {
+            for (String key : plan.products()) {
+                world.simulation().system().wake(Inventory.product(key).id(), "final-wake-" + key);
+            }
+            world.runUntilQuiet();
         }
-        world.runUntilQuiet();
         check(world, plan);
     }
 

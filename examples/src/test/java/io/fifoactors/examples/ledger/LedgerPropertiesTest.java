@@ -13,6 +13,7 @@ import io.fifoactors.examples.Fates;
 import io.fifoactors.examples.ledger.LedgerTransaction.DepositTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.TransferTx;
+import io.fifoactors.inmemory.FaultPlan;
 import io.fifoactors.property.Gen;
 import io.fifoactors.testkit.Setup;
 import io.fifoactors.testkit.SimulationProperty;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -227,14 +229,78 @@ class LedgerPropertiesTest {
     void moneyIsConservedWhenTheQueueMovesMessagesByItself() {
         Gen<Setup> eager = Gen.combine(Gen.integers(1, 6), Gen.integers(1, 10), Setup.faultPlans(),
                 Gen.integers(3, 5), Gen.longsAny(), Setup::new);
-        SimulationProperty.forAll(LEDGERS)
-                .setups(eager)
-                .actors(b -> b.register(Ledger.ACCOUNT).keptRejections(1000).recordCache(64).crashCheckAfter(1))
-                .simulation(s -> s.maxAttempts(1))
+        eager(SimulationProperty.forAll(LEDGERS).setups(eager))
                 .tries(Math.max(50, Coverage.tries() / 4))
                 .check(this::run);
         coverage.require(List.of("a message moved by the queue", "exact check with moved messages",
                 "credit or refund dead-lettered"));
+    }
+
+    private static <W> SimulationProperty<W> eager(SimulationProperty<W> p) {
+        return p.actors(b -> b.register(Ledger.ACCOUNT).keptRejections(1000).recordCache(64).crashCheckAfter(1))
+                .simulation(s -> s.maxAttempts(1));
+    }
+
+    /**
+     * What the properties found, kept as they were shrunk, with the second property's settings. Each was a flaw of
+     * this test's oracle, not of the ledger: messages dead-lettered by a consumer dying while handling them, then
+     * moved back by the operator, arrive late (an account's opening after a transfer from or to it, an overflow
+     * scenario's first deposit after its second). They replay exactly while the runtime calls its ports as it does
+     * now; after a change they remain worthwhile cases.
+     */
+    @Test
+    void regressions() {
+        replay(2, "DEPOSIT 0 0 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING;"
+                        + " TRANSFER 1 1 1 1 0 NOTHING",
+                new Setup(5, 5, FaultPlan.builder().crashRate(0.03160084790487606)
+                        .outages(1.1102230246251566E-18, Duration.ofSeconds(5), Duration.ofMinutes(2))
+                        .staleReadRate(0.3).build(), 3, 9223372036854775807L));
+        replay(6, "DEPOSIT 0 0 1 1 0 NOTHING; DEPOSIT 5 0 1 1 0 NOTHING; TRANSFER 0 5 1 1 0 NOTHING;"
+                        + " CHAIN 0 0 1 1 300000 NOTHING; TRANSFER 0 1 1 1 1000 SUBMIT_AND_RUN;"
+                        + " DEPOSIT 1 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 3 0 1 1 0 NOTHING; DEPOSIT 1 0 1 1 0 NOTHING; DEPOSIT 5 0 1 1 0 SUBMIT;"
+                        + " CHAIN 0 0 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING; CHAIN 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 1 0 1 1 0 SUBMIT; DEPOSIT 0 0 1 1 0 NOTHING; CHAIN 0 0 1 1 0 NOTHING",
+                new Setup(1, 10, FaultPlan.builder().crashRate(0.04746266625738272).transientRate(0.013455689231242629)
+                        .stallRate(0.013359568298889072)
+                        .outages(0.008664254618034774, Duration.ofSeconds(5), Duration.ofMinutes(2))
+                        .staleReadRate(0.3).operatorRedrive(Duration.ofMinutes(10)).build(), 5, 0L));
+        replay(4, "DEPOSIT 2 0 1 1 0 NOTHING; CHAIN 0 0 1 1 0 NOTHING; DEPOSIT 1 0 1 1 0 NOTHING;"
+                        + " TRANSFER 3 0 1 1 0 NOTHING; TRANSFER 3 0 1 1 0 NOTHING; DEPOSIT 3 0 1 1 0 NOTHING;"
+                        + " TRANSFER 3 0 1 1 0 NOTHING; TRANSFER 1 3 1 1 0 NOTHING; OVERFLOW_RACE 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 2 0 1 1 0 NOTHING; TRANSFER 2 0 3 1 0 NOTHING; DEPOSIT 1 0 1 1 0 NOTHING;"
+                        + " TRANSFER 1 0 1 1 0 NOTHING; TRANSFER 2 0 4 1 0 NOTHING; TRANSFER 3 0 1 1 300000 NOTHING;"
+                        + " DEPOSIT 0 0 1 1 0 NOTHING; TRANSFER 0 0 1 1 0 SUBMIT_AND_RUN;"
+                        + " TRANSFER 2 0 4 1 300000 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING",
+                new Setup(3, 1, FaultPlan.builder().crashRate(0.037758106151201835).stallRate(0.025462750606503232)
+                        .staleReadRate(0.3).operatorRedrive(Duration.ofMinutes(10)).build(), 4,
+                        6027242163867654687L));
+        replay(7, "OVERFLOW_RACE 0 0 1 1 0 SUBMIT_AND_RUN; TRANSFER 0 1 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 3 0 1 1 0 NOTHING; DEPOSIT 2 0 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 5 0 1 1 0 NOTHING; TRANSFER 5 0 1 1 0 SUBMIT; TRANSFER 5 0 1 1 300000 NOTHING;"
+                        + " OVERFLOW_DEPOSIT 0 0 1 1 0 NOTHING; CHAIN 0 0 1 1 0 NOTHING; MALFORMED 6 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 3 0 1 1 0 NOTHING; DEPOSIT 1 0 1 1 0 SUBMIT; DEPOSIT 4 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 6 0 1 1 0 NOTHING; DEPOSIT 2 0 1 1 0 NOTHING; DEPOSIT 2 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 0 0 1 1 0 SUBMIT; DEPOSIT 0 0 1 1 0 NOTHING; DEPOSIT 4 0 1 1 0 NOTHING;"
+                        + " CHAIN 0 0 1 1 1000 NOTHING; DEPOSIT 4 0 1 1 0 NOTHING; OVERFLOW_DEPOSIT 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 0 0 1 1 0 NOTHING; TRANSFER 0 3 1 1 0 NOTHING; DEPOSIT 0 0 1 1 0 NOTHING;"
+                        + " DEPOSIT 4 0 1 1 0 NOTHING; DEPOSIT 2 0 1 1 0 SUBMIT; DEPOSIT 0 0 1 1 0 SUBMIT_AND_RUN;"
+                        + " TRANSFER 1 0 71 1 300000 NOTHING",
+                new Setup(5, 10, FaultPlan.builder().crashRate(0.01338166249025506).transientRate(0.03354267308707972)
+                        .stallRate(0.0250349696554687).staleReadRate(0.3).operatorRedrive(Duration.ofMinutes(10))
+                        .build(), 3, -2733268935406123999L));
+    }
+
+    /** Checks one workload ("KIND from to amount amount2 waitMillis AFTER; ...") as the second property does. */
+    private void replay(int accounts, String ops, Setup setup) {
+        List<Op> list = new ArrayList<>();
+        for (String op : ops.split(";")) {
+            String[] f = op.trim().split(" ");
+            list.add(new Op(Kind.valueOf(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), After.valueOf(f[6])));
+        }
+        eager(SimulationProperty.forAll(Gen.constant(new Workload(accounts, list))).setups(Gen.constant(setup)))
+                .tries(1).check(this::run);
     }
 
     void run(Workload workload, World world) throws IOException {
@@ -251,7 +317,6 @@ class LedgerPropertiesTest {
             }
         }
         // deadlines expire on their own timers: nothing may still wait, with no wake from outside
-        Instant settled = world.simulation().clock().instant();
         if (world.movedByQueueRedrive().isEmpty()) {
             for (String key : plan.accounts()) {
                 ActorSnapshot<Account> s = world.snapshot(Ledger.ACCOUNT, key);
@@ -259,12 +324,15 @@ class LedgerPropertiesTest {
             }
         }
         // A message the queue moved after its commit leaves its outbox for the actor's next activation
-        // (docs/semantics.md): the operator's wake of every account sends any such credit or refund
-        for (String key : plan.accounts()) {
-            world.simulation().system().wake(Ledger.account(key).id(), "final-wake-" + key);
+        // (docs/semantics.md): the operator's wake of every account sends any such credit or refund. Nothing else
+        // strands an outbox, so only then is it needed.
+        if (!world.movedByQueueRedrive().isEmpty()) {
+            for (String key : plan.accounts()) {
+                world.simulation().system().wake(Ledger.account(key).id(), "final-wake-" + key);
+            }
+            world.runUntilQuiet();
         }
-        world.runUntilQuiet();
-        check(world, plan, settled);
+        check(world, plan);
     }
 
     private static void submit(World world, Ingress<LedgerTransaction> ingress, Plan plan, int i) {
@@ -287,7 +355,7 @@ class LedgerPropertiesTest {
         }
     }
 
-    private void check(World world, Plan plan, Instant settled) throws IOException {
+    private void check(World world, Plan plan) throws IOException {
         Fates fates = Fates.of(world);
         String context = world.setup() + "; " + fates + "; " + world.lastRun();
         if (!world.movedByQueueRedrive().isEmpty()) {
@@ -449,13 +517,17 @@ class LedgerPropertiesTest {
                     || touched.contains(tx.account());
             if (tx instanceof DepositTx d) {
                 if (plan.overflowIds().contains(d.id())) {
-                    if (!fates.everDead(group, d.id()) && !openLost) {
+                    if (!touched.contains(d.account())) {
                         assertEquals(Ledger.DEPOSIT_TOO_LARGE, why, "the overflow finding: " + d + "; " + context);
                         coverage.count("overflowing deposit rejected");
                     }
                 } else if (why != null) {
-                    assertTrue(openLost && why.equals(Ledger.NOT_OPEN), "deposit " + d + " rejected: " + why + "; "
-                            + context);
+                    // a deposit is refused only by an account not open (its opening lost or late), or, at an
+                    // overflow scenario's account whose first deposit came late (moved back), for overflowing
+                    boolean lateFirst = why.equals(Ledger.DEPOSIT_TOO_LARGE) && d.account().startsWith("big-")
+                            && touched.contains(d.account());
+                    assertTrue(openLost && why.equals(Ledger.NOT_OPEN) || lateFirst, "deposit " + d + " rejected: "
+                            + why + "; " + context);
                 }
             } else if (tx instanceof TransferTx t) {
                 if (t.account().equals(t.to()) && !fates.everDead(group, t.id())) {
