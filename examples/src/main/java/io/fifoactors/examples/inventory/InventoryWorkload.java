@@ -1,6 +1,6 @@
 package io.fifoactors.examples.inventory;
 
-import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.examples.inventory.StockMovement.ArrivalMv;
 import io.fifoactors.examples.inventory.StockMovement.DepartureMv;
 
@@ -23,10 +23,12 @@ public final class InventoryWorkload {
     private InventoryWorkload() {
     }
 
+    /** The key of the {@code i}th product. */
     public static String productKey(int i) {
         return String.format("sku-%05d", i);
     }
 
+    /** {@code count} random movements over {@code products} products. */
     public static List<StockMovement> movements(int products, int count, double deferShare, Duration wait,
                                                 SplittableRandom random) {
         List<StockMovement> movements = new ArrayList<>(count);
@@ -42,8 +44,9 @@ public final class InventoryWorkload {
         return movements;
     }
 
-    public static List<ActorId> products(int products) {
-        List<ActorId> ids = new ArrayList<>(products);
+    /** Every product the workload may touch. */
+    public static List<ActorRef<StockMessage>> products(int products) {
+        List<ActorRef<StockMessage>> ids = new ArrayList<>(products);
         for (int i = 0; i < products; i++) {
             ids.add(Inventory.product(productKey(i)));
         }

@@ -1,6 +1,6 @@
 package io.fifoactors.examples.ledger;
 
-import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.examples.ledger.LedgerTransaction.DepositTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.TransferTx;
@@ -25,10 +25,12 @@ public final class LedgerWorkload {
     private LedgerWorkload() {
     }
 
+    /** The key of the {@code i}th opened account. */
     public static String accountKey(int i) {
         return String.format("acc-%05d", i);
     }
 
+    /** The key of the {@code g}th ghost account (never opened). */
     public static String ghostKey(int g) {
         return "ghost-" + g;
     }
@@ -55,8 +57,8 @@ public final class LedgerWorkload {
     }
 
     /** Every account the workload may touch: the opened ones and the ghosts. */
-    public static List<ActorId> accounts(int accounts, int ghosts) {
-        List<ActorId> ids = new ArrayList<>(accounts + ghosts);
+    public static List<ActorRef<AccountMessage>> accounts(int accounts, int ghosts) {
+        List<ActorRef<AccountMessage>> ids = new ArrayList<>(accounts + ghosts);
         for (int i = 0; i < accounts; i++) {
             ids.add(Ledger.account(accountKey(i)));
         }

@@ -1,7 +1,6 @@
 package io.fifoactors.examples.ledger;
 
 import io.fifoactors.core.runtime.ActorSnapshot;
-import io.fifoactors.core.runtime.RejectionRecord;
 import io.fifoactors.examples.ledger.LedgerTransaction.DepositTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.TransferTx;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,23 +44,17 @@ class SameBatchFundingTest {
                 .build();
     }
 
+    /** Runs until everything settled: every deadline passed on its own timer, no wake needed. */
     private static Simulation.RunResult runToTheEnd(Simulation sim, List<LedgerTransaction> batch) {
         Ledger.ingress(sim.system()).submit(batch);
         Simulation.RunResult r = sim.run();
-        assertTrue(r.settled(), r.replayHint());
-        // past every deadline; a wake expires anything still waiting
-        sim.clock().advance(Duration.ofHours(2));
-        for (String key : List.of("a", "b", "c")) {
-            sim.system().wake(Ledger.account(key), "wake-" + key);
-        }
-        r = sim.run();
         assertTrue(r.settled(), r.replayHint());
         assertEquals(List.of(), sim.mailbox().deadLetters(), r.replayHint());
         return r;
     }
 
     private static ActorSnapshot<Account> inspect(Simulation sim, String key) {
-        return sim.system().inspect(Ledger.account(key), Account.class);
+        return sim.system().inspect(Ledger.ACCOUNT, key);
     }
 
     @ParameterizedTest(name = "seed {0}, {1} consumers, batch size {2}, fault rate {3}")
@@ -71,14 +65,14 @@ class SameBatchFundingTest {
             Simulation.RunResult r = runToTheEnd(sim, batch(Duration.ofHours(1).toMillis()));
             String hint = "seed " + seed + "; " + r.replayHint();
             ActorSnapshot<Account> a = inspect(sim, "a");
-            assertEquals(new Account(true, 20, 0), a.state(), hint);
-            assertEquals(new Account(true, 50, 100), inspect(sim, "b").state(), hint);
-            assertEquals(new Account(true, 30, 0), inspect(sim, "c").state(), hint);
+            assertEquals(Account.opened(20, 0), a.state(), hint);
+            assertEquals(Account.opened(50, 100), inspect(sim, "b").state(), hint);
+            assertEquals(Account.opened(30, 0), inspect(sim, "c").state(), hint);
             // it really was handled before its funds were there, and waited for them
             assertEquals(1, a.deferred(), hint);
-            assertEquals(0, a.stashed(), hint);
+            assertEquals(0, a.stash().size(), hint);
             assertEquals(0, a.rejected(), hint);
-            assertEquals(1, a.sent(), hint);
+            assertEquals(List.of(), a.timers(), "the stash timer went with the stash; " + hint);
         }
     }
 
@@ -92,13 +86,13 @@ class SameBatchFundingTest {
             ActorSnapshot<Account> a = inspect(sim, "a");
             ActorSnapshot<Account> b = inspect(sim, "b");
             ActorSnapshot<Account> c = inspect(sim, "c");
-            assertEquals(new Account(true, 50, 0), a.state(), hint);
-            assertEquals(new Account(true, 50, 100), b.state(), hint);
-            assertEquals(new Account(true, 0, 0), c.state(), hint);
+            assertEquals(Account.opened(50, 0), a.state(), hint);
+            assertEquals(Account.opened(50, 100), b.state(), hint);
+            assertEquals(Account.opened(0, 0), c.state(), hint);
             assertEquals(0, a.deferred(), hint);
-            assertEquals(List.of("a-to-c"), a.recentRejections().stream().map(RejectionRecord::messageId).toList(),
-                    hint);
-            assertEquals("insufficient funds", a.recentRejections().get(0).reason(), hint);
+            assertEquals(List.of("a-to-c"), a.recentRejections().stream()
+                    .map(ActorSnapshot.RejectionView::messageId).toList(), hint);
+            assertEquals(Ledger.INSUFFICIENT_FUNDS, a.recentRejections().get(0).reason(), hint);
             long balances = a.state().balance() + b.state().balance() + c.state().balance();
             long deposited = a.state().deposited() + b.state().deposited() + c.state().deposited();
             assertEquals(100, deposited, hint);
@@ -107,24 +101,25 @@ class SameBatchFundingTest {
     }
 
     @Test
-    void theDeferredTransferStillExpiresWhenTheFundsNeverCome() {
+    void theDeferredTransferExpiresOnItsOwnWhenTheFundsNeverCome() {
         try (Simulation sim = simulation(5, 3, 10, 0)) {
             // B's transfer to A is refused (B has nothing), so A's onward transfer waits in vain
             Ledger.ingress(sim.system()).submit(List.of(
                     new TransferTx("a-to-c", "a", "c", 30, Duration.ofMinutes(5).toMillis()),
                     new TransferTx("b-to-a", "b", "a", 50, 0),
                     new OpenTx("open-a", "a"), new OpenTx("open-b", "b"), new OpenTx("open-c", "c")));
-            assertTrue(sim.run().settled());
-            assertEquals(1, inspect(sim, "a").stashed());
-            sim.clock().advance(Duration.ofMinutes(6));
-            sim.system().wake(Ledger.account("a"), "wake-a");
+            // the run ends when nothing is left to do, timers included: the deadline fired with no wake
             assertTrue(sim.run().settled());
             ActorSnapshot<Account> a = inspect(sim, "a");
-            assertEquals(0, a.stashed());
-            assertEquals("deferral deadline passed", a.recentRejections().get(0).reason());
-            assertEquals(new Account(true, 0, 0), a.state());
-            assertEquals(new Account(true, 0, 0), inspect(sim, "c").state());
-            assertEquals("insufficient funds", inspect(sim, "b").recentRejections().get(0).reason());
+            assertEquals(0, a.stash().size());
+            assertEquals(1, a.deferred());
+            ActorSnapshot.RejectionView expiry = a.recentRejections().get(0);
+            assertEquals("deferral deadline passed", expiry.reason());
+            assertFalse(expiry.at().isBefore(sim.startTime().plus(Duration.ofMinutes(5))), "expired early: " + expiry);
+            assertTrue(expiry.at().isBefore(sim.startTime().plus(Duration.ofMinutes(6))), "expired late: " + expiry);
+            assertEquals(Account.opened(0, 0), a.state());
+            assertEquals(Account.opened(0, 0), inspect(sim, "c").state());
+            assertEquals(Ledger.INSUFFICIENT_FUNDS, inspect(sim, "b").recentRejections().get(0).reason());
         }
     }
 
@@ -137,8 +132,8 @@ class SameBatchFundingTest {
                     new DepositTx("dep-a", "a", 40),
                     new OpenTx("open-a", "a"), new OpenTx("open-c", "c")));
             assertTrue(sim.run().settled());
-            assertEquals(new Account(true, 10, 40), inspect(sim, "a").state());
-            assertEquals(new Account(true, 30, 0), inspect(sim, "c").state());
+            assertEquals(Account.opened(10, 40), inspect(sim, "a").state());
+            assertEquals(Account.opened(30, 0), inspect(sim, "c").state());
             assertEquals(0, inspect(sim, "a").rejected());
         }
     }
