@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -64,6 +65,16 @@ public final class InMemoryMailbox implements Mailbox {
     private static final long MAX_VISIBILITY_MILLIS = MailboxLimits.MAX_VISIBILITY_SECONDS * 1000;
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /**
+     * The groups a receive may take from now (head visible, nothing in flight), by their head's sequence number, so a
+     * receive takes the oldest without looking at every group; a group leaves it when it is received from or changed.
+     */
+    private final TreeMap<Long, Group> ready = new TreeMap<>();
+    /** When blocked groups must be looked at again: the earliest time one of their messages becomes visible. */
+    private final PriorityQueue<Wake> wakes = new PriorityQueue<>();
+    private long wakeOrder;
+    /** Messages in the queue (visible or in flight), kept so {@link #size()} costs nothing under load. */
+    private int queued;
     private final Map<String, Message> byReceipt = new HashMap<>();
     private final Map<DedupKey, Long> dedupUntil = new HashMap<>();
     /**
@@ -155,7 +166,57 @@ public final class InMemoryMailbox implements Mailbox {
     }
 
     private static final class Group {
+        final String id;
         final ArrayDeque<Message> messages = new ArrayDeque<>();
+        /** Its key in {@link #ready}, or -1 when it is not there. */
+        long readyKey = -1;
+
+        Group(String id) {
+            this.id = id;
+        }
+    }
+
+    private record Wake(long atMillis, long order, Group group) implements Comparable<Wake> {
+        @Override
+        public int compareTo(Wake o) {
+            return atMillis != o.atMillis ? Long.compare(atMillis, o.atMillis) : Long.compare(order, o.order);
+        }
+    }
+
+    private Group group(String id) {
+        return groups.computeIfAbsent(id, Group::new);
+    }
+
+    /**
+     * Puts the group where it belongs now: moves its head to the dead-letter queue if the redrive policy says so,
+     * drops it if empty, else makes it ready or, while a received message of it is invisible, sets a wake for the
+     * earliest time that changes.
+     */
+    private void evaluate(Group g, long now) {
+        if (g.readyKey >= 0) {
+            ready.remove(g.readyKey);
+            g.readyKey = -1;
+        }
+        redrive(g, now);
+        if (g.messages.isEmpty()) {
+            groups.remove(g.id, g);
+            return;
+        }
+        long blockedUntil = Long.MAX_VALUE;
+        for (Message m : g.messages) {
+            if (m.receipt == null) {
+                break; // receives take a group's messages from its head, so received ones are a prefix
+            }
+            if (m.visibleAtMillis > now) {
+                blockedUntil = Math.min(blockedUntil, m.visibleAtMillis);
+            }
+        }
+        if (blockedUntil == Long.MAX_VALUE) {
+            g.readyKey = g.messages.peekFirst().sequenceNumber;
+            ready.put(g.readyKey, g);
+        } else {
+            wakes.add(new Wake(blockedUntil, wakeOrder++, g));
+        }
     }
 
     private static final class Message {
@@ -221,8 +282,12 @@ public final class InMemoryMailbox implements Mailbox {
             if (sentAt == null) {
                 sentAt = Instant.ofEpochMilli(now);
             }
-            groups.computeIfAbsent(m.groupId(), g -> new Group()).messages
-                    .addLast(new Message(m, nextSequence++, sentAt));
+            Group g = group(m.groupId());
+            g.messages.addLast(new Message(m, nextSequence++, sentAt));
+            queued++;
+            if (g.messages.size() == 1) {
+                evaluate(g, now);
+            }
             messageCount++;
         }
         if (n > 0) {
@@ -274,9 +339,9 @@ public final class InMemoryMailbox implements Mailbox {
                 return got;
             }
             synchronized (this) {
-                Instant next = nextVisibleAt();
-                long untilNext = next == null ? Long.MAX_VALUE
-                        : Math.max(1, Duration.between(clock.instant(), next).toNanos());
+                long next = nextWakeMillis();
+                long untilNext = next == Long.MAX_VALUE ? Long.MAX_VALUE
+                        : Math.max(1, (next - clock.millis()) * 1_000_000);
                 long waitNanos = Math.min(left, untilNext);
                 try {
                     wait(Math.max(1, waitNanos / 1_000_000), 0);
@@ -292,28 +357,19 @@ public final class InMemoryMailbox implements Mailbox {
         long now = clock.millis();
         receives++;
         deliverDue(now);
-        List<Delivery> out = new ArrayList<>();
-        // the (at most maxMessages) unlocked groups with the oldest heads, oldest first, as SQS favours old messages
-        PriorityQueue<Group> oldest = new PriorityQueue<>(maxMessages + 1,
-                (a, b) -> Long.compare(b.messages.peekFirst().sequenceNumber, a.messages.peekFirst().sequenceNumber));
-        for (Iterator<Map.Entry<String, Group>> it = groups.entrySet().iterator(); it.hasNext(); ) {
-            Group g = it.next().getValue();
-            redrive(g, now);
-            if (g.messages.isEmpty()) {
-                it.remove();
-                continue;
-            }
-            if (g.messages.peekFirst().visibleAtMillis > now || locked(g, now)) {
-                continue;
-            }
+        while (!wakes.isEmpty() && wakes.peek().atMillis() <= now) {
+            evaluate(wakes.poll().group(), now);
+        }
+        // the (at most maxMessages) ready groups with the oldest heads, oldest first, as SQS favours old messages
+        List<Group> oldest = new ArrayList<>(Math.min(maxMessages, ready.size()));
+        for (Group g : ready.values()) {
             oldest.add(g);
-            if (oldest.size() > maxMessages) {
-                oldest.poll();
+            if (oldest.size() == maxMessages) {
+                break;
             }
         }
-        List<Group> ready = new ArrayList<>(oldest);
-        ready.sort((a, b) -> Long.compare(a.messages.peekFirst().sequenceNumber, b.messages.peekFirst().sequenceNumber));
-        for (Group g : ready) {
+        List<Delivery> out = new ArrayList<>();
+        for (Group g : oldest) {
             for (Message m : g.messages) {
                 if (out.size() >= maxMessages || m.visibleAtMillis > now) {
                     break;
@@ -329,6 +385,7 @@ public final class InMemoryMailbox implements Mailbox {
                 out.add(new Delivery(m.out.messageId(), m.out.groupId(), m.sequence(), m.receiveCount, m.sentAt,
                         m.out.attributes(), m.out.body().clone(), m.receipt));
             }
+            evaluate(g, now);
             if (out.size() >= maxMessages) {
                 break;
             }
@@ -336,16 +393,10 @@ public final class InMemoryMailbox implements Mailbox {
         return out;
     }
 
-    private static boolean locked(Group g, long now) {
-        for (Message m : g.messages) {
-            if (m.receipt == null) {
-                return false; // receives take a group's messages from its head, so received ones are a prefix
-            }
-            if (m.inFlight(now)) {
-                return true;
-            }
-        }
-        return false;
+    /** A time no later than the next change a receive could see: a wake of a blocked group or a timer coming due. */
+    private long nextWakeMillis() {
+        long next = wakes.isEmpty() ? Long.MAX_VALUE : wakes.peek().atMillis();
+        return scheduled.isEmpty() ? next : Math.min(next, scheduled.peek().dueMillis());
     }
 
     /** Moves the group's head messages that were received maxReceiveCount times, and are visible, to the DLQ. */
@@ -356,6 +407,7 @@ public final class InMemoryMailbox implements Mailbox {
                 return;
             }
             g.messages.removeFirst();
+            queued--;
             if (head.receipt != null) {
                 byReceipt.remove(head.receipt);
             }
@@ -379,8 +431,9 @@ public final class InMemoryMailbox implements Mailbox {
             }
             byReceipt.remove(d.receiptHandle());
             Group g = groups.get(m.out.groupId());
-            if (g != null) {
-                g.messages.remove(m);
+            if (g != null && g.messages.remove(m)) {
+                queued--;
+                evaluate(g, now);
             }
         }
         notifyAll(); // the next message of a group may be receivable now
@@ -418,6 +471,10 @@ public final class InMemoryMailbox implements Mailbox {
                 continue;
             }
             m.visibleAtMillis = visibleAt;
+            Group g = groups.get(m.out.groupId());
+            if (g != null) {
+                evaluate(g, now);
+            }
         }
         if (refused != null) {
             throw new PermanentFailureException("a visibility change for message " + refused + " would keep it"
@@ -460,10 +517,15 @@ public final class InMemoryMailbox implements Mailbox {
         }
         long now = clock.millis();
         for (DeadLetter d : moved) {
-            groups.computeIfAbsent(d.groupId(), g -> new Group()).messages.addLast(new Message(
-                    new OutgoingMessage(d.groupId(), d.messageId(), d.attributes(), d.body()), nextSequence++,
-                    Instant.ofEpochMilli(now)));
+            Group g = group(d.groupId());
+            g.messages.addLast(new Message(new OutgoingMessage(d.groupId(), d.messageId(), d.attributes(), d.body()),
+                    nextSequence++, Instant.ofEpochMilli(now)));
+            queued++;
+            evaluate(g, now);
             messageCount++;
+        }
+        if (!moved.isEmpty()) {
+            notifyAll();
         }
         return moved;
     }
@@ -508,11 +570,7 @@ public final class InMemoryMailbox implements Mailbox {
 
     /** Messages still in the queue, visible or in flight (not those scheduled for later). */
     public synchronized int size() {
-        int n = 0;
-        for (Group g : groups.values()) {
-            n += g.messages.size();
-        }
-        return n;
+        return queued;
     }
 
     /** Messages received and neither acknowledged nor visible again. */
