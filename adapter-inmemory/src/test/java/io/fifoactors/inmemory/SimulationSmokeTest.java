@@ -25,7 +25,6 @@ class SimulationSmokeTest {
             var b = sim.system().inspect(Recorder.REC, "b");
             assertEquals(expectedA, a.state().entries(), r.toString());
             assertEquals(50, b.state().entries().size(), r.toString());
-            System.out.println(r);
         }
     }
 

@@ -50,6 +50,19 @@ final class Control {
     long nextTimerGeneration = 1;
     final List<TimerEntry> timers = new ArrayList<>();
     final List<Rejection> recentRejections = new ArrayList<>();
+    /**
+     * Actors' messages this actor dead-lettered although their senders' marks cover them (a later message of the
+     * sender was applied since): a copy an operator moves back is applied once, not taken for a re-send. Oldest
+     * first, at most {@link #MAX_LETTERED}.
+     */
+    final List<Lettered> lettered = new ArrayList<>();
+
+    /** How many dead-lettered actors' messages a record remembers (16 bytes each, only while there are some). */
+    static final int MAX_LETTERED = 64;
+
+    /** An actor's message this actor dead-lettered: its sender's key and sequence, and when. */
+    record Lettered(long senderKey, long seq, long atMillis) {
+    }
 
     /** Where the archive starts: the newest chunk's id and when its newest mark was applied. */
     record ArchiveHead(String chunkId, long newestAppliedAtMillis) {
@@ -80,6 +93,7 @@ final class Control {
         c.nextTimerGeneration = nextTimerGeneration;
         c.timers.addAll(timers);
         c.recentRejections.addAll(recentRejections);
+        c.lettered.addAll(lettered);
         return c;
     }
 
@@ -148,6 +162,31 @@ final class Control {
         while (recentRejections.size() > keep) {
             recentRejections.remove(0);
         }
+    }
+
+    /** Remembers that the sender's message {@code seq} was dead-lettered here, never applied. */
+    void letter(long senderKey, long seq, long atMillis) {
+        if (isLettered(senderKey, seq)) {
+            return;
+        }
+        lettered.add(new Lettered(senderKey, seq, atMillis));
+        while (lettered.size() > MAX_LETTERED) {
+            lettered.remove(0);
+        }
+    }
+
+    boolean isLettered(long senderKey, long seq) {
+        for (Lettered l : lettered) {
+            if (l.senderKey() == senderKey && l.seq() == seq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The sender's message {@code seq} came back and was settled: a further copy is a duplicate again. */
+    void unletter(long senderKey, long seq) {
+        lettered.removeIf(l -> l.senderKey() == senderKey && l.seq() == seq);
     }
 
     /** The record of {@code state} with this control, and the attention the two call for. */
@@ -226,6 +265,12 @@ final class Control {
         for (Rejection r : recentRejections) {
             r.writeTo(out);
         }
+        out.writeVarInt(lettered.size());
+        for (Lettered l : lettered) {
+            out.writeFixedLong(l.senderKey());
+            out.writeVarLong(l.seq());
+            out.writeVarLong(l.atMillis());
+        }
         return out.toByteArray();
     }
 
@@ -281,6 +326,10 @@ final class Control {
         int rejections = in.readCount(4);
         for (int i = 0; i < rejections; i++) {
             c.recentRejections.add(Rejection.readFrom(in));
+        }
+        int lettered = in.readCount(10);
+        for (int i = 0; i < lettered; i++) {
+            c.lettered.add(new Lettered(in.readFixedLong(), in.readVarLong(), in.readVarLong()));
         }
         if (!in.atEnd()) {
             throw new MessageDecodingException("actor record has trailing bytes");

@@ -122,9 +122,14 @@ final class Decider {
             }
             Optional<Inbound.From> sender = ib.from();
             long senderKey = 0;
+            boolean returning = false; // a message this actor dead-lettered, moved back by an operator
             if (sender.isPresent()) {
                 Inbound.From f = sender.get();
                 senderKey = Mark.senderKey(f.senderGroupId());
+                returning = ctl.isLettered(senderKey, f.seq());
+            }
+            if (sender.isPresent() && !returning) {
+                Inbound.From f = sender.get();
                 Optional<Mark> hot = ctl.markOf(senderKey);
                 if (hot.isPresent() && f.seq() <= hot.get().seq()) {
                     outcome(d, Outcome.Kind.DUPLICATE, "re-sent by " + f.senderGroupId());
@@ -135,7 +140,7 @@ final class Decider {
                     if (now.toEpochMilli() - f.committedAtMillis() > settings.horizon().toMillis()) {
                         return new Fold(consumed, new Stop.DeadLetter(k, "re-sent after the deduplication horizon ("
                                 + settings.horizon() + ") by " + f.senderGroupId()
-                                + ": it cannot be told from an applied message"));
+                                + ": it cannot be told from an applied message", false));
                     }
                     if (!archived.knows(senderKey)) {
                         throw new IllegalStateException("late re-send from " + f.senderGroupId()
@@ -179,9 +184,7 @@ final class Decider {
                     } catch (MessageDecodingException e) {
                         return new Fold(consumed, new Stop.DeadLetter(k, e.getMessage()));
                     }
-                    Stashed msg = new Stashed(d.messageId(), ib.type(), d.body(),
-                            sender.map(Inbound.From::senderGroupId), sender.map(Inbound.From::seq).orElse(0L),
-                            Optional.empty(), d.sentAt().toEpochMilli(), d.receiveCount(), 0, Optional.empty());
+                    Stashed msg = new Stashed(d.messageId(), ib.type(), d.body(), sender, Optional.empty(), d.sentAt().toEpochMilli(), d.receiveCount(), 0, Optional.empty());
                     if (ctl.parked.isPresent()) {
                         if (ctl.held.size() >= type.stashCapacity()) {
                             return new Fold(consumed, new Stop.DeadLetter(k, "the actor is parked and its hold buffer"
@@ -202,6 +205,9 @@ final class Decider {
             }
             if (effective) {
                 sender.ifPresent(f -> ctl.advanceMark(Mark.senderKey(f.senderGroupId()), f.seq(), now.toEpochMilli()));
+                if (returning) {
+                    ctl.unletter(senderKey, sender.get().seq());
+                }
                 ctl.appliedSeq = d.sequenceNumber();
                 if (ctl.isFailing(d.sequenceNumber())) {
                     ctl.clearFailing();
@@ -317,7 +323,8 @@ final class Decider {
             return new TimerStep(true, null);
         }
         Class<?> cls = type.messageClass(t.type());
-        Stashed msg = new Stashed(d.messageId(), t.type(), t.body(), Optional.of(id.groupId()), 0,
+        // a timer's message is the actor's own: its sender is itself (no sequence: it is never checked against marks)
+        Stashed msg = new Stashed(d.messageId(), t.type(), t.body(), Optional.of(new Inbound.From(id.groupId(), 0, 0)),
                 Optional.of(t.key()), d.sentAt().toEpochMilli(), d.receiveCount(), 0, Optional.empty());
         if (cls == null) {
             ctl.removeTimer(t.key());
@@ -371,8 +378,11 @@ final class Decider {
     private void deadLetterStored(Stashed msg, String reason, Instant now) {
         Control ctl = w.ctl;
         ctl.outSeq++;
+        // an actor's message keeps its sender (a timer's message is the actor's own and goes as a plain message)
+        Optional<Inbound.From> from = msg.timerKey().isPresent() ? Optional.empty() : msg.from();
         ctl.outbox.add(new OutboxEntry.DeadLetter(ctl.outSeq, now.toEpochMilli(), msg.messageId(), msg.type(),
-                msg.body(), reason));
+                msg.body(), reason, from));
+        from.ifPresent(f -> ctl.letter(Mark.senderKey(f.senderGroupId()), f.seq(), now.toEpochMilli()));
         ctl.deadLettered++;
         w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.DEAD_LETTERED, reason,
                 msg.receiveCount()));

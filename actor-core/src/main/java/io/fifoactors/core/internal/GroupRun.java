@@ -53,6 +53,8 @@ final class GroupRun {
     private final Map<String, ArchiveChunk> chunks = new HashMap<>();
     /** Sequence numbers of the deliveries this run put on the dead-letter queue. */
     private final java.util.Set<String> deadLettersSent = new java.util.HashSet<>();
+    /** Message ids whose dead-lettering this run reported from the record (their decision is not this run's). */
+    private final java.util.Set<String> lettersReportedHere = new java.util.HashSet<>();
 
     /** The last segment's messages, committed and left for the batch's send; with what the run returns after it. */
     private PendingSend pending;
@@ -158,6 +160,11 @@ final class GroupRun {
                                 RetryCause.INFRASTRUCTURE);
                     }
                     deadLettersSent.add(d.sequenceNumber());
+                    // the run that decided it may have stopped before reporting it: report it now (at least once),
+                    // in place of the duplicate the decision below sees
+                    lettersReportedHere.add(d.messageId());
+                    emit(new Outcome(groupId, d.messageId(), Outcome.Kind.DEAD_LETTERED, p.get().reason(),
+                            d.receiveCount()));
                 }
             }
             if (fromStore && !w.ctl.outbox.isEmpty() && !batchSend) {
@@ -195,6 +202,10 @@ final class GroupRun {
                     w.ctl.clearFailing();
                 }
                 w.ctl.pendingDeadLetters.add(new PendingDeadLetter(d.sequenceNumber(), d.messageId(), dl.reason()));
+                if (dl.neverApplied()) {
+                    inbound.get(dl.at()).from().ifPresent(f -> w.ctl.letter(Mark.senderKey(f.senderGroupId()), f.seq(),
+                            settings.clock().millis()));
+                }
                 w.changed = true;
             }
             if (!w.changed && !trusted) {
@@ -270,7 +281,11 @@ final class GroupRun {
                 fromStore = false;
                 caches.remember(id, next);
             }
-            w.outcomes.forEach(this::emit);
+            for (Outcome o : w.outcomes) {
+                if (!(o.kind() == Outcome.Kind.DUPLICATE && lettersReportedHere.contains(o.messageId()))) {
+                    emit(o);
+                }
+            }
             attemptMarkedAt = -1;
             int from = i;
             i += fold.consumed();
@@ -535,8 +550,8 @@ final class GroupRun {
             }
             for (OutboxEntry.DeadLetter d : letters) {
                 settings.mailbox().deadLetter(new DeadLetter(groupId, d.messageId(),
-                        DeadLetter.idFor(groupId, "o" + d.outSeq()), Map.of(io.fifoactors.core.runtime.Envelope.TYPE,
-                        d.type()), d.body(), d.reason()));
+                        DeadLetter.idFor(groupId, "o" + d.outSeq()), Outbound.storedLetterAttributes(groupId,
+                        d.messageId(), d.type(), d.from(), d.body(), settings.keys()), d.body(), d.reason()));
             }
         } catch (RuntimeException e) {
             event(RuntimeEvent.Kind.PORT_FAILURE, "outbox send failed: " + Failures.describe(e));

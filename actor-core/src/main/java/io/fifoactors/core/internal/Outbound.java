@@ -67,6 +67,20 @@ final class Outbound {
         return signed(target.groupId(), requestId, type, null, body, keys);
     }
 
+    /**
+     * The attributes of a message kept in the record when it goes to the dead-letter queue: its type and, for an
+     * actor's message, its sender attribute signed again (the runtime authenticated it when it arrived), so that an
+     * operator who moves it back hands the actor the same actor's message.
+     */
+    static Map<String, String> storedLetterAttributes(String group, String messageId, String type,
+                                                      java.util.Optional<Inbound.From> from, byte[] body,
+                                                      MessageKeys keys) {
+        if (from.isEmpty()) {
+            return Map.of(Envelope.TYPE, type);
+        }
+        return signed(group, messageId, type, from.get().attribute(), body, keys).attributes();
+    }
+
     private static OutgoingMessage signed(String group, String id, String type, String from, byte[] body,
                                           MessageKeys keys) {
         Map<String, String> attrs = new LinkedHashMap<>(4);

@@ -22,9 +22,11 @@ sealed interface OutboxEntry permits OutboxEntry.Message, OutboxEntry.Timer, Out
 
     /**
      * A message kept in the record (a parked message skipped by an operator, a timer's message given up on) to put
-     * on the dead-letter queue with {@code reason}.
+     * on the dead-letter queue with {@code reason}; {@code from}: the actor that sent it, whose authenticated
+     * sender attributes the letter carries again, so that moved back it is still that actor's message.
      */
-    record DeadLetter(long outSeq, long committedAtMillis, String messageId, String type, byte[] body, String reason)
+    record DeadLetter(long outSeq, long committedAtMillis, String messageId, String type, byte[] body, String reason,
+                      java.util.Optional<Inbound.From> from)
             implements OutboxEntry {
     }
 
@@ -55,6 +57,7 @@ sealed interface OutboxEntry permits OutboxEntry.Message, OutboxEntry.Timer, Out
             out.writeString(d.type());
             out.writeBytes(d.body());
             out.writeString(d.reason());
+            Stashed.writeOrigin(out, d.from());
         }
     }
 
@@ -68,7 +71,7 @@ sealed interface OutboxEntry permits OutboxEntry.Message, OutboxEntry.Timer, Out
         }
         if (kind == DEAD_LETTER) {
             return new DeadLetter(in.readVarLong(), in.readVarLong(), in.readString(), in.readString(), in.readBytes(),
-                    in.readString());
+                    in.readString(), Stashed.readOrigin(in));
         }
         throw new io.fifoactors.core.MessageDecodingException("actor record has an outbox entry of unknown kind "
                 + kind);

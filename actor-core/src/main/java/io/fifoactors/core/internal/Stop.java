@@ -8,8 +8,15 @@ sealed interface Stop {
     record End() implements Stop {
     }
 
-    /** Delivery {@code at} is to be dead-lettered with {@code reason} before anything after it. */
-    record DeadLetter(int at, String reason) implements Stop {
+    /**
+     * Delivery {@code at} is to be dead-lettered with {@code reason} before anything after it. {@code neverApplied}:
+     * the actor knows it never applied the message, so a copy of it an operator moves back is applied (false for a
+     * re-send it cannot tell from an applied message).
+     */
+    record DeadLetter(int at, String reason, boolean neverApplied) implements Stop {
+        DeadLetter(int at, String reason) {
+            this(at, reason, true);
+        }
     }
 
     /** Delivery {@code at} and the group's later ones are to be redelivered. */

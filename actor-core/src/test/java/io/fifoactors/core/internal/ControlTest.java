@@ -34,19 +34,21 @@ class ControlTest {
         c.failingReason = Optional.of("java.lang.IllegalStateException: é");
         c.outbox.add(new OutboxEntry.Message(16, 1000, "account/b", "Credit", bytes("{\"n\":1}")));
         c.outbox.add(new OutboxEntry.Timer(17, 1001, "expiry", 3, 5000));
-        c.outbox.add(new OutboxEntry.DeadLetter(15, 999, "m-1", "Hold", bytes("{}"), "skipped by operator"));
+        c.outbox.add(new OutboxEntry.DeadLetter(15, 999, "m-1", "Hold", bytes("{}"), "skipped by operator",
+                Optional.of(new Inbound.From("account/z", 3, 990))));
         c.pendingDeadLetters.add(new PendingDeadLetter("18923456789012345678901234560", "m-0", "malformed"));
         c.marks.add(new Mark(Mark.senderKey("account/x"), 9, 123_456));
         c.archive = Optional.of(new Control.ArchiveHead("00ff00ff00ff00ff", 123_000));
-        c.stash.add(new Stashed("m-2", "Transfer", bytes("{}"), Optional.of("account/y"), 4, Optional.empty(), 77,
+        c.stash.add(new Stashed("m-2", "Transfer", bytes("{}"), Optional.of(new Inbound.From("account/y", 4, 70)), Optional.empty(), 77,
                 2, 99_000, Optional.empty()));
-        c.parked = Optional.of(new Stashed("m-3", "Boom", bytes("{}"), Optional.empty(), 0, Optional.of("t"), 78, 5,
+        c.parked = Optional.of(new Stashed("m-3", "Boom", bytes("{}"), Optional.empty(), Optional.of("t"), 78, 5,
                 0, Optional.of("handler failed 5 times")));
-        c.held.add(new Stashed("m-4", "Add", bytes("{}"), Optional.empty(), 0, Optional.empty(), 79, 1, 0,
+        c.held.add(new Stashed("m-4", "Add", bytes("{}"), Optional.empty(), Optional.empty(), 79, 1, 0,
                 Optional.empty()));
         c.nextTimerGeneration = 4;
         c.timers.add(new TimerEntry("expiry", 3, 5000, "Expire", bytes("{}")));
         c.recentRejections.add(new Rejection("m-5", "Transfer", "insufficient funds", 80));
+        c.lettered.add(new Control.Lettered(Mark.senderKey("account/w"), 12, 81));
         return c;
     }
 
@@ -90,6 +92,7 @@ class ControlTest {
         assertEquals(c.parked.get().reason(), back.parked.get().reason());
         assertEquals(c.timers.get(0).key(), back.timers.get(0).key());
         assertEquals(c.recentRejections, back.recentRejections);
+        assertEquals(c.lettered, back.lettered);
     }
 
     @Test
