@@ -210,7 +210,8 @@ public final class DynamoDbAttentionIndex {
         AttributeValue pk = lastKey.get(DynamoDbStateStore.PK);
         if (attn == null || attn.s() == null || pk == null || pk.s() == null) {
             throw new PermanentFailureException("DynamoDB returned a last evaluated key without "
-                    + DynamoDbStateStore.ATTENTION_ATTRIBUTE + " and " + DynamoDbStateStore.PK + ": " + lastKey.keySet());
+                    + DynamoDbStateStore.ATTENTION_ATTRIBUTE + " and " + DynamoDbStateStore.PK + ": "
+                    + lastKey.keySet());
         }
         String text = attn.s() + "\n" + pk.s();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));

@@ -388,7 +388,8 @@ class DynamoDbTableProvisionerTest {
 
     @Test
     void theExpiryAttributeNameIsChecked() {
-        for (String bad : new String[] {null, "", "pk", "v", "s", "c", "a", "attn", "has space", "9lives", "x".repeat(256)}) {
+        for (String bad : new String[] {null, "", "pk", "v", "s", "c", "a", "attn", "has space", "9lives",
+                "x".repeat(256)}) {
             assertThrows(ConfigurationException.class,
                     () -> DynamoDbTableProvisioner.builder().client(client).ttlAttribute(bad).build(), bad);
         }

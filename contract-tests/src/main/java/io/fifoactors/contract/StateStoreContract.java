@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The StateStore contract (DynamoDB single-item semantics): strong reads see the latest commit; eventually consistent
  * reads see a committed state, possibly an older one or none yet (never a torn record, never a write that lost its
  * condition); conditional commits; the attention stored beside a record; the record size limit; archive chunks
- * (ids, size limit, expiry); copies at the boundary. Every adapter extends this class and supplies fresh stores; no test may be skipped. Assertions hold on
- * DynamoDB itself, so an adapter whose eventual reads are always fresh passes as well as one that serves stale ones.
+ * (ids, size limit, expiry); copies at the boundary. Every adapter extends this class and supplies fresh stores; no
+ * test may be skipped. Assertions hold on DynamoDB itself, so an adapter whose eventual reads are always fresh passes
+ * as well as one that serves stale ones.
  *
  * <pre>{@code
  * class MyStoreContractTest extends StateStoreContract {

@@ -47,7 +47,7 @@ class OperatorCliUsageTest {
                 new String[] {"--table", "actors", "inspect", "account/a 1"},
                 new String[] {"--output", "yaml", "--table", "actors", "attention"},
                 new String[] {"--table", "actors", "attention", "--page-size", "0"},
-                new String[] {"--queue-url", "http://q/x.fifo", "unpark", "account/a-1"},   // neither --retry nor --skip
+                new String[] {"--queue-url", "http://q/x.fifo", "unpark", "account/a-1"},   // no --retry, no --skip
                 new String[] {"--queue-url", "http://q/x.fifo", "unpark", "account/a-1", "--retry", "--skip"},
                 new String[] {"--queue-url", "http://q/x.fifo", "wake", "account/a-1"},     // no message keys
                 new String[] {"wake", "account/a-1"},                                        // no queue

@@ -156,7 +156,7 @@ final class Control {
         return new StoredRecord(version, state, control, attention((long) state.length + control.length));
     }
 
-    /** The attention a record of this control and {@code recordBytes} calls for: one rule for commits and inspection. */
+    /** The attention a record of this control and {@code recordBytes} calls for: one rule, commit and inspection. */
     EnumSet<Attention> attention(long recordBytes) {
         EnumSet<Attention> attention = EnumSet.noneOf(Attention.class);
         if (parked.isPresent()) {

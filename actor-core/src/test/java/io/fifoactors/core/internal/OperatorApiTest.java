@@ -69,7 +69,8 @@ class OperatorApiTest {
         assertEquals(1, s.stash().size());
         assertEquals("m-2", s.stash().get(0).messageId());
         assertEquals(Instant.ofEpochMilli(99_000), s.stash().get(0).deadline());
-        assertEquals(new ActorSnapshot.ParkedMessage("m-3", "Boom", "handler failed 5 times"), s.parked().orElseThrow());
+        assertEquals(new ActorSnapshot.ParkedMessage("m-3", "Boom", "handler failed 5 times"),
+                s.parked().orElseThrow());
         assertEquals(1, s.held());
         assertEquals(List.of(new ActorSnapshot.TimerView("expiry", Instant.ofEpochMilli(5000), "Expire")), s.timers());
         ActorSnapshot.Failing failing = s.failing().orElseThrow();
