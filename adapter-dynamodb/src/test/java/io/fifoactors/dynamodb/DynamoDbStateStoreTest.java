@@ -780,14 +780,14 @@ class DynamoDbStateStoreTest {
         client.onScan = r -> {
             scans.add(r);
             if (!r.hasExclusiveStartKey()) {
-                return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(
+                return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(List.of(
                         Map.of("attn", AttributeValue.fromS("failing parked"), "pk", AttributeValue.fromS("account/a")),
-                        Map.of("attn", AttributeValue.fromS("parked"), "pk", AttributeValue.fromS("account/b")))
+                        Map.of("attn", AttributeValue.fromS("parked"), "pk", AttributeValue.fromS("account/b"))))
                         .lastEvaluatedKey(last).build();
             }
-            return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(
+            return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(List.of(
                     Map.of("attn", AttributeValue.fromS("large"), "pk", AttributeValue.fromS("account/c")),
-                    Map.of("attn", AttributeValue.fromS("someday"), "pk", AttributeValue.fromS("account/d")))
+                    Map.of("attn", AttributeValue.fromS("someday"), "pk", AttributeValue.fromS("account/d"))))
                     .build();
         };
         DynamoDbAttentionIndex index = store.attentionIndex();

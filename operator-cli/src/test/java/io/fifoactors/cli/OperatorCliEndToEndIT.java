@@ -366,6 +366,25 @@ class OperatorCliEndToEndIT {
         } finally {
             Files.deleteIfExists(keysFile);
         }
+        // keys from Secrets Manager (GetSecretValue, answered by a loopback stand-in speaking its JSON protocol)
+        try (SecretsStandIn secrets = SecretsStandIn.start(Map.of("fa/keys", env.get("FA_MESSAGE_KEYS")))) {
+            Cli withoutEnvKeys = new Cli(common, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY",
+                    "local"));
+            Cli.Run r = withoutEnvKeys.run("--secretsmanager-endpoint-url", secrets.endpoint(), "wake",
+                    "account/a-1", "--message-keys-secret-id", "fa/keys", "--request-id", "wake-2");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("fa/keys", secrets.asked().get(0));
+            driveUntilIdle();
+            assertEquals(1, cli.run("--output", "json", "dead-letters", "list").json().get("count").asInt(),
+                    "the wake was accepted, not dead-lettered as unauthenticated");
+            Cli.Run denied = withoutEnvKeys.run("--secretsmanager-endpoint-url", secrets.endpoint(), "wake",
+                    "account/a-1", "--message-keys-secret-id", "fa/other");
+            assertEquals(1, denied.code(), denied.toString());
+            assertTrue(denied.err().contains("AccessDeniedException") && denied.err().contains("fa/other"),
+                    denied.err());
+            assertFalse(denied.err().contains(env.get("FA_MESSAGE_KEYS").substring(3)), "no secret shown");
+        }
+
         Cli.Run missing = fa("inspect", "account/nobody");
         assertEquals(1, missing.code(), missing.toString());
         assertTrue(missing.err().contains("has no record in table actors"), missing.err());
