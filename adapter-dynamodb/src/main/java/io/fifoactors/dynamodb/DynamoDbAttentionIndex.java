@@ -237,7 +237,15 @@ public final class DynamoDbAttentionIndex {
         return "DynamoDbAttentionIndex[table=" + tableName + ", index=" + DynamoDbStateStore.ATTENTION_INDEX + "]";
     }
 
-    /** Builds a {@link DynamoDbAttentionIndex}. Not thread-safe; use it from one thread, then share the index. */
+    /**
+     * Builds a {@link DynamoDbAttentionIndex}.
+     *
+     * <pre>{@code
+     * DynamoDbAttentionIndex index = DynamoDbAttentionIndex.builder().client(dynamo).tableName("actors").build();
+     * }</pre>
+     *
+     * <p>Not thread-safe; use it from one thread, then share the index.
+     */
     public static final class Builder {
         private DynamoDbClient client;
         private String tableName;

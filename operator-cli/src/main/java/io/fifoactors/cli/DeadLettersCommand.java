@@ -214,7 +214,7 @@ final class DeadLettersCommand implements Runnable {
                 if (root.terminal == null) {
                     throw new UsageException("purge deletes dead letters for good: add --yes (no terminal to ask)");
                 }
-                PrintWriterPrompt.ask(root, "Delete the dead letters" + selection.describe() + " for good? [y/N] ");
+                ask(root, "Delete the dead letters" + selection.describe() + " for good? [y/N] ");
                 String answer = root.terminal.readLine();
                 if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).matches("y|yes")) {
                     root.output().line("Nothing deleted.");
@@ -256,14 +256,9 @@ final class DeadLettersCommand implements Runnable {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** Writes a prompt to the terminal (stderr, so stdout stays the command's output). */
-    static final class PrintWriterPrompt {
-        private PrintWriterPrompt() {
-        }
-
-        static void ask(RootCommand root, String question) {
-            root.spec.commandLine().getErr().print(question);
-            root.spec.commandLine().getErr().flush();
-        }
+    /** Writes a question to the terminal on stderr, so stdout stays the command's output. */
+    static void ask(RootCommand root, String question) {
+        root.spec.commandLine().getErr().print(question);
+        root.spec.commandLine().getErr().flush();
     }
 }

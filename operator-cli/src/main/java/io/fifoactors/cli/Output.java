@@ -1,6 +1,7 @@
 package io.fifoactors.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +13,8 @@ import java.util.List;
 /** Writes a command's result as a table (aligned columns, for people) or as JSON (a stable document). */
 final class Output {
     /** Documents are LinkedHashMaps and Lists built by the commands: their keys keep the order they were put in. */
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final PrintWriter out;
     private final RootCommand.Format format;

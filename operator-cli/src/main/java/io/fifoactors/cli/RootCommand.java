@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -144,12 +143,7 @@ final class RootCommand implements Runnable, AutoCloseable {
             return null;
         }
         if (uri.getScheme() == null || uri.getHost() == null) {
-            try {
-                throw new UsageException("endpoint '" + new URI(uri.toString()) + "' is not an absolute URL such as"
-                        + " http://127.0.0.1:4566");
-            } catch (URISyntaxException e) {
-                throw new UsageException("an endpoint is not a URL");
-            }
+            throw new UsageException("endpoint '" + uri + "' is not an absolute URL such as http://127.0.0.1:4566");
         }
         return uri;
     }

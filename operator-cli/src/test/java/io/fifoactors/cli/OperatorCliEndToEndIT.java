@@ -312,6 +312,9 @@ class OperatorCliEndToEndIT {
         assertEquals("meter/m-9", filtered.get("letters").get(0).get("actor").asText());
         assertTrue(filtered.get("letters").get(0).get("deadLetterQueueReceives").asInt() >= 1, filtered.toString());
 
+        Cli.Run mine = ok("dead-letters", "list", "--actor", "meter/m-1");
+        assertTrue(mine.out().contains("tick-1") && mine.out().contains("tick-2") && !mine.out().contains("m-9"),
+                mine.out());
         Cli.Run dry = ok("dead-letters", "move-back", "--actor", "meter/m-1", "--dry-run");
         assertTrue(dry.out().startsWith("Would move 2 dead letters"), dry.out());
         assertEquals(4, cli.run("--output", "json", "dead-letters", "list").json().get("count").asInt(),
