@@ -38,8 +38,11 @@ import java.util.Set;
  * @param deferred         deferrals so far
  * @param deadLettered     messages of this actor dead-lettered by the runtime so far (malformed ones included)
  * @param timersFired      timers that fired and were handled so far
- * @param sent             messages and timer firings this actor has committed so far
- * @param outbox           what it committed and has not been seen sent (sent again, deduplicated, if not known sent)
+ * @param sent             outgoing entries this actor has committed so far: messages, timer firings (its own and
+ *                         the runtime's deferral timer) and dead letters of kept messages (not a count of messages)
+ * @param outbox           the outbox of the stored record: what it committed and has not been seen sent, as of its
+ *                         last write (without a queue redrive policy, entries stay there after they were sent, until
+ *                         the actor's next message proves them sent and its next write drops them)
  * @param stash            the messages deferred now, with their deadlines
  * @param parked           the message the actor is parked on, if any
  * @param held             how many messages are held because the actor is parked
