@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  * bootstrap, the only place that reads the environment. Everything expensive (the wiring's SDK clients, the codec,
  * the group threads) is built once per container, during init, and primed there too, so a SnapStart snapshot
  * holds it warm. Logs are JSON lines and metrics are CloudWatch EMF documents on standard output (see
- * {@link LambdaSettings} for the knobs). To use your own handler class, delegate:
+ * {@link LambdaSettings} for the knobs). A dead-letter note found in the mailbox (moved back with its letter by a
+ * redrive from the dead-letter queue) is dropped, as the SQS mailbox drops it. Timers set by the actors reach the
+ * mailbox through a second function on the timer queue: {@link SqsTimerHandler}. To use your own handler class, delegate:
  *
  * <pre>{@code
  * public final class LedgerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
