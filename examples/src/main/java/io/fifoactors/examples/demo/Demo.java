@@ -38,12 +38,12 @@ public final class Demo {
             "                      embedded ElasticMQ and a dynalite child process (needs node and npm) started and",
             "                      stopped by the demo; adds timer firing delays and AWS requests per message by API",
             "  --scenario LIST     ledger, inventory, booking or all, or a comma-separated list (default all)",
-            "  --accounts N        ledger accounts (default 1000; 100 on servers)",
-            "  --transactions N    ledger transactions (default 100000; 2000 on servers)",
-            "  --products N        inventory products (default 1000; 100 on servers)",
-            "  --movements N       inventory movements (default 100000; 2000 on servers)",
-            "  --seats N           booking seats (default 2000; 100 on servers)",
-            "  --bookings N        bookings, each of 1 to 3 seats (default 3000; 200 on servers)",
+            "  --accounts N        ledger accounts (default 1000; 50 on servers)",
+            "  --transactions N    ledger transactions (default 20000; 500 on servers)",
+            "  --products N        inventory products (default 1000; 50 on servers)",
+            "  --movements N       inventory movements (default 20000; 500 on servers)",
+            "  --seats N           booking seats (default 3000; 100 on servers)",
+            "  --bookings N        bookings, each of 1 to 3 seats (default 1500; 60 on servers)",
             "  --seed N            workload and simulation seed (default 42); on servers it fixes the workload and",
             "                      the malformed messages, not the processing order",
             "  --fault-rate X      faults per port call, 0 to 0.5: crashes, transient errors, stalls (default 0);",
@@ -53,7 +53,7 @@ public final class Demo {
             "  --batch-size N      messages per receive, 1 to 10 (default 10)",
             "  --defer-share X     share of transfers/departures that wait for funds/stock, 0 to 1 (default 0.2)",
             "  --poison-rate X     share of records sent malformed, 0 to 0.5 (default 0.001)",
-            "  --ingress-batch N   records per ingress batch (default 1000; 500 on servers)",
+            "  --ingress-batch N   records per ingress batch (default 1000; 250 on servers)",
             "  --help              this text",
             "servers only:",
             "  --sqs-endpoint URL           use this SQS endpoint instead of starting an embedded ElasticMQ",
@@ -112,9 +112,9 @@ public final class Demo {
             int batchSize = (int) longFlag(flags, "batch-size", 10, 1, 10);
             double deferShare = doubleFlag(flags, "defer-share", 0.2, 0, 1);
             double poisonRate = doubleFlag(flags, "poison-rate", 0.001, 0, 0.5);
-            int ingressBatch = (int) longFlag(flags, "ingress-batch", servers ? 500 : 1000, 1, 1_000_000);
-            int actors = servers ? 100 : 1000;
-            int messages = servers ? 2_000 : 100_000;
+            int ingressBatch = (int) longFlag(flags, "ingress-batch", servers ? 250 : 1000, 1, 1_000_000);
+            int actors = servers ? 50 : 1000;
+            int messages = servers ? 500 : 20_000;
             ScenarioConfig ledger = new ScenarioConfig((int) longFlag(flags, "accounts", actors, 2, 1_000_000),
                     (int) longFlag(flags, "transactions", messages, 0, 10_000_000), seed, faultRate, consumers,
                     batchSize, deferShare, poisonRate, ingressBatch);
@@ -122,8 +122,8 @@ public final class Demo {
                     (int) longFlag(flags, "movements", messages, 0, 10_000_000), seed, faultRate, consumers,
                     batchSize, deferShare, poisonRate, ingressBatch);
             ScenarioConfig booking = new ScenarioConfig(
-                    (int) longFlag(flags, "seats", servers ? 100 : 2_000, 1, 1_000_000),
-                    (int) longFlag(flags, "bookings", servers ? 200 : 3_000, 0, 10_000_000), seed, faultRate,
+                    (int) longFlag(flags, "seats", servers ? 100 : 3_000, 1, 1_000_000),
+                    (int) longFlag(flags, "bookings", servers ? 60 : 1_500, 0, 10_000_000), seed, faultRate,
                     consumers, batchSize, deferShare, poisonRate, ingressBatch);
             if (servers) {
                 settings = ServerSettings.of(flags);

@@ -57,7 +57,7 @@ public final class DomainChecks {
 
     /**
      * The ledger: no balance below zero; money conserved (balances plus suspense plus the money in dead-lettered
-     * credits and refunds equal the deposits applied); every deposit produced (and not dead-lettered) applied exactly
+     * credits and refunds never applied equal the deposits applied); every deposit produced (and not dead-lettered) applied exactly
      * once; no money left in accounts that were never opened. Adds a "money" figure and four checks.
      *
      * @param accounts every account the workload may have touched
@@ -90,36 +90,59 @@ public final class DomainChecks {
                 expectedDeposits += d.amount();
             }
         }
-        long deadInFlight = moneyIn(dead);
-        report.figure("money", String.format("%,d deposited, %,d in balances, %,d in suspense, %,d dead-lettered in"
-                + " flight", deposited, balances, suspense, deadInFlight));
+        List<Long> letters = moneyIn(dead);
+        long deadMoney = letters.stream().mapToLong(Long::longValue).sum();
+        long inFlight = deposited - balances - suspense;
+        // a letter whose message a later copy delivered after all (see OutcomeLog.handledAfterDeadLettered, which
+        // cannot see every such copy) holds money that is in a balance: the money in flight is that of some of the
+        // letters, the ones never applied
+        boolean explained = inFlight == deadMoney || (inFlight >= 0 && inFlight < deadMoney
+                && isSumOfSome(letters, inFlight));
+        report.figure("money", String.format("%,d deposited, %,d in balances, %,d in suspense, %,d in dead-lettered"
+                + " credits and refunds", deposited, balances, suspense, deadMoney));
         report.check(Check.of("G5 no balance below zero", negative == 0, negative + " negative balances"));
         report.check(Check.of("G5 money conserved: balances + suspense + dead-lettered in flight = deposits",
-                balances + suspense + deadInFlight == deposited,
-                balances + " + " + suspense + " + " + deadInFlight + " vs " + deposited));
+                explained, balances + " + " + suspense + " + " + inFlight + " = " + deposited
+                        + (inFlight == deadMoney ? "" : "; in flight " + inFlight + " of " + deadMoney
+                        + " dead-lettered" + (explained ? " (the rest handled after all, from another copy)"
+                        : ": no set of the " + letters.size() + " letters holds it"))));
         report.check(Check.of("G2 every deposit applied exactly once", deposited == expectedDeposits,
                 deposited + " applied vs " + expectedDeposits + " produced"));
         report.check(Check.of("credits to unopened accounts refunded", ghostMoney == 0,
                 ghostMoney + " stuck in unopened accounts"));
     }
 
+    /** Whether some of {@code amounts} (each used at most once) add up to {@code target}; at most 24 amounts. */
+    private static boolean isSumOfSome(List<Long> amounts, long target) {
+        if (amounts.size() > 24) {
+            return false;
+        }
+        Set<Long> sums = new HashSet<>(Set.of(0L));
+        for (long a : amounts) {
+            for (Long s : List.copyOf(sums)) {
+                sums.add(s + a);
+            }
+        }
+        return sums.contains(target);
+    }
+
     /**
-     * Money inside dead-lettered credits and refunds: sent by one account ({@link Envelope#FROM}), never applied by
-     * the other (the runtime dead-letters only what it did not apply).
+     * The amounts inside dead-lettered credits and refunds: sent by one account ({@link Envelope#FROM}), not applied
+     * by the other when the letter was written (the runtime dead-letters only what it did not apply).
      */
-    private static long moneyIn(List<DeadLetter> dead) {
-        long sum = 0;
+    private static List<Long> moneyIn(List<DeadLetter> dead) {
+        List<Long> amounts = new ArrayList<>();
         for (DeadLetter d : dead) {
             String type = d.attributes().get(Envelope.TYPE);
             if (d.attributes().containsKey(Envelope.FROM) && ("Credit".equals(type) || "Refund".equals(type))) {
                 try {
-                    sum += JSON.readTree(d.body()).get("amount").asLong();
+                    amounts.add(JSON.readTree(d.body()).get("amount").asLong());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
         }
-        return sum;
+        return amounts;
     }
 
     /**

@@ -80,6 +80,30 @@ public final class OutcomeLog implements OutcomeListener {
         return ids;
     }
 
+    /**
+     * The messages (as {@code "group id"}) handled after a consumer dead-lettered them: a copy of the message came
+     * again (an operator's move back, or a sender's re-send the receiver cannot tell from one) and was applied,
+     * rejected or deferred, while the letter stays in the dead-letter queue. Known by such an outcome after the
+     * DEAD_LETTERED one, or, as that outcome is lost when a consumer dies right after the commit, by a later copy
+     * recognised as a re-send: the runtime does not count a dead-lettered actor's message as received from its sender
+     * until a copy is handled. A lower bound: a lost outcome may hide one.
+     */
+    public synchronized Set<String> handledAfterDeadLettered() {
+        Set<String> dead = new HashSet<>();
+        Set<String> applied = new LinkedHashSet<>();
+        for (Outcome o : outcomes) {
+            String k = o.groupId() + " " + o.messageId();
+            if (o.kind() == Outcome.Kind.DEAD_LETTERED) {
+                dead.add(k);
+            } else if (dead.contains(k) && (o.kind() == Outcome.Kind.APPLIED || o.kind() == Outcome.Kind.REJECTED
+                    || o.kind() == Outcome.Kind.DEFERRED
+                    || (o.kind() == Outcome.Kind.DUPLICATE && o.detail().startsWith("re-sent")))) {
+                applied.add(k);
+            }
+        }
+        return applied;
+    }
+
     /** Whether this outcome is the first decision on a message (not a later resolution of a deferred one). */
     public static boolean isDecision(Outcome o) {
         return switch (o.kind()) {

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoTest {
     static final List<String> GENERIC_CHECKS = List.of(
             "settled: every message processed, every timer fired",
-            "every message produced was decided",
+            "every message produced was reported decided",
             "no message applied twice",
+            "no dead-lettered message handled afterwards",
             "every malformed message dead-lettered, with its reason",
             "nothing pending with no outside wake");
     static final List<String> LEDGER_CHECKS = List.of(
