@@ -82,9 +82,9 @@ public final class SimulatorBackend implements Backend {
         @Override
         public Check settled() {
             boolean drained = last.settled() && sim.mailbox().size() == 0 && sim.mailbox().scheduledCount() == 0;
-            return Check.of("settled: every message processed, every timer fired", drained,
-                    sim.mailbox().size() + " messages left, " + sim.mailbox().scheduledCount()
-                            + " timers pending; " + last.replayHint());
+            return Check.of("settled: every message processed, every timer fired", drained, drained ? ""
+                    : sim.mailbox().size() + " messages left, " + sim.mailbox().scheduledCount()
+                    + " timers pending; " + last.replayHint());
         }
 
         @Override
