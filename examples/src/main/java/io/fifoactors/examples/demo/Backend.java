@@ -6,19 +6,29 @@ import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
-import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.OutcomeListener;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
  * Where a {@link Scenario} runs: the part that differs between the deterministic simulator ({@link SimulatorBackend})
  * and real servers ({@link ServersBackend}). The scenario drives the workload, the malformed messages, the accounting
- * and the checks; a backend supplies the consumers, the mailbox and the store, and its own figures.
+ * and the checks; a backend supplies the consumers, the mailbox, the store and the timers, and its own figures.
  */
 public interface Backend {
-    /** Starts one scenario's run: an empty mailbox and store, this actor type registered, consumers ready. */
-    Run open(String scenario, ActorType<?, ?> type, ScenarioConfig cfg);
+    /**
+     * Starts one scenario's run: an empty mailbox and store, these actor types registered, consumers ready, every
+     * outcome of every consumer reported to {@code listener}.
+     */
+    Run open(String scenario, List<ActorType<?, ?>> types, ScenarioConfig cfg, OutcomeListener listener);
+
+    /**
+     * Whether time is real here: waits and timers then last seconds (a run waits for them), not the minutes and
+     * days a simulated clock skips through.
+     */
+    default boolean realTime() {
+        return false;
+    }
 
     /** One scenario's run, in the order the scenario calls it. */
     interface Run extends AutoCloseable {
@@ -38,20 +48,20 @@ public interface Backend {
         /** Returns when everything sent so far has been processed (or, on real servers, it gave up waiting). */
         void settle();
 
+        /**
+         * Returns when everything is over with no outside help (no wake, no clock moved by hand): every message
+         * processed and every timer fired, the deferral deadlines' included. The run's wall time ends here.
+         */
+        void finish();
+
         /** Deliveries processed so far (redeliveries included). */
         long deliveries();
 
-        /** Moves the runtime's clock forward, past every deferral deadline. */
-        void expireDeferrals(Duration by);
-
-        /** Wakes an actor so that it expires its due deferrals. */
-        void wake(ActorId id, String requestId);
-
-        /** Settles the last messages (the wakes); the run's wall time ends here. */
-        void finish();
+        /** Batches processed so far. */
+        long batches();
 
         /** The actor's record as stored. */
-        <S> ActorSnapshot<S> inspect(ActorId id, Class<S> stateClass);
+        <S> ActorSnapshot<S> inspect(ActorType<S, ?> type, String key);
 
         /**
          * Everything dead-lettered. At least {@code expected} are known to be coming: on real servers the dead-letter
@@ -59,27 +69,26 @@ public interface Backend {
          */
         List<DeadLetter> deadLetters(int expected);
 
-        /** Batches processed. */
-        long batches();
-
-        /** How many outcomes of this kind the consumers reported. */
-        long outcome(Outcome.Kind kind);
-
-        /** Whether the mailbox drained. */
+        /** Whether everything drained: no message left, no timer pending. */
         Check settled();
 
-        /** The backend's own figures (faults, consumers, store calls, time or servers), in report order. */
+        /** The backend's own figures (faults, consumers, store calls, timers, servers), in report order. */
         void figures(ScenarioReport report);
 
         /**
          * Checks of the backend's own beyond the scenario's, added after the domain checks; none by default (the
-         * demo's). {@code sent} is the actor-to-actor messages the actors' records say they sent.
+         * demo's).
          */
-        default void checks(ScenarioReport report, long sent) {
+        default void checks(ScenarioReport report) {
         }
 
-        /** Anything printed after the checks (the request tables on real servers); nothing by default. */
-        default void appendix(ScenarioReport report, long produced, long sent) {
+        /**
+         * Anything printed after the checks (the request tables on real servers); nothing by default.
+         *
+         * @param produced      the messages the producer sent
+         * @param actorMessages the actor-to-actor messages decided
+         */
+        default void appendix(ScenarioReport report, long produced, long actorMessages) {
         }
 
         @Override

@@ -1,36 +1,38 @@
 package io.fifoactors.examples.demo;
 
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.port.DeadLetter;
-import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.examples.inventory.Inventory;
 import io.fifoactors.examples.inventory.InventoryWorkload;
-import io.fifoactors.examples.inventory.Stock;
 import io.fifoactors.examples.inventory.StockMovement;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
-/** Products receive random arrivals and departures (half each); a share of departures waits for stock. */
-public final class InventoryScenario extends Scenario<StockMovement, Stock> {
+/**
+ * Products receive random arrivals and departures (half each); a share of departures waits for stock (deferred, until
+ * an arrival covers it or the deadline's timer fires).
+ */
+public final class InventoryScenario extends Scenario<StockMovement> {
     @Override
     String name() {
         return "inventory";
     }
 
     @Override
-    ActorType<Stock, ?> type() {
-        return Inventory.PRODUCT;
+    List<ActorType<?, ?>> types() {
+        return List.of(Inventory.PRODUCT);
     }
 
     @Override
-    List<StockMovement> generate(ScenarioConfig cfg, SplittableRandom random) {
-        return InventoryWorkload.movements(cfg.actors(), cfg.messages(), cfg.deferShare(), MAX_WAIT, random);
+    List<StockMovement> generate(ScenarioConfig cfg, boolean realTime, SplittableRandom random) {
+        return InventoryWorkload.movements(cfg.actors(), cfg.messages(), cfg.deferShare(), deferWait(realTime),
+                random);
     }
 
     @Override
@@ -45,17 +47,17 @@ public final class InventoryScenario extends Scenario<StockMovement, Stock> {
 
     @Override
     ActorId targetOf(StockMovement record) {
-        return Inventory.product(record.product());
+        return Inventory.product(record.product()).id();
     }
 
     @Override
-    List<ActorId> actors(ScenarioConfig cfg) {
-        return InventoryWorkload.products(cfg.actors());
+    List<ActorRef<?>> actors(ScenarioConfig cfg) {
+        return List.copyOf(InventoryWorkload.products(cfg.actors()));
     }
 
     @Override
-    void domainChecks(Map<ActorId, ActorSnapshot<Stock>> snapshots, List<StockMovement> produced,
-                      Set<String> deadIds, List<DeadLetter> dead, ScenarioReport report) {
-        DomainChecks.inventory(snapshots.values(), produced, deadIds, report);
+    void domainChecks(Snapshots snapshots, List<StockMovement> produced, Set<String> deadIds,
+                      List<DeadLetter> dead, ScenarioReport report) {
+        DomainChecks.inventory(snapshots.of(Inventory.PRODUCT), produced, deadIds, report);
     }
 }

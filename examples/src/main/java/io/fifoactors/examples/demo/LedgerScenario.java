@@ -1,27 +1,26 @@
 package io.fifoactors.examples.demo;
 
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.port.DeadLetter;
-import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Ingress;
-import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
-import io.fifoactors.examples.ledger.LedgerWorkload;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
+import io.fifoactors.examples.ledger.LedgerWorkload;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Accounts are opened, then receive random deposits and transfers (40% / 60%); a share of transfers waits for funds;
- * one in a hundred goes to an account that was never opened, whose credit is refused and refunded.
+ * Accounts are opened, then receive random deposits and transfers (40% / 60%); a share of transfers waits for funds
+ * (deferred, until a credit arrives or the deadline's timer fires); one in a hundred goes to an account that was never
+ * opened, whose credit is refused and refunded.
  */
-public final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
+public final class LedgerScenario extends Scenario<LedgerTransaction> {
     static final int GHOSTS = 10;
 
     @Override
@@ -30,13 +29,14 @@ public final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
     }
 
     @Override
-    ActorType<Account, ?> type() {
-        return Ledger.ACCOUNT;
+    List<ActorType<?, ?>> types() {
+        return List.of(Ledger.ACCOUNT);
     }
 
     @Override
-    List<LedgerTransaction> generate(ScenarioConfig cfg, SplittableRandom random) {
-        return LedgerWorkload.transactions(cfg.actors(), cfg.messages(), GHOSTS, cfg.deferShare(), MAX_WAIT, random);
+    List<LedgerTransaction> generate(ScenarioConfig cfg, boolean realTime, SplittableRandom random) {
+        return LedgerWorkload.transactions(cfg.actors(), cfg.messages(), GHOSTS, cfg.deferShare(),
+                deferWait(realTime), random);
     }
 
     @Override
@@ -56,17 +56,17 @@ public final class LedgerScenario extends Scenario<LedgerTransaction, Account> {
 
     @Override
     ActorId targetOf(LedgerTransaction record) {
-        return Ledger.account(record.account());
+        return Ledger.account(record.account()).id();
     }
 
     @Override
-    List<ActorId> actors(ScenarioConfig cfg) {
-        return LedgerWorkload.accounts(cfg.actors(), GHOSTS);
+    List<ActorRef<?>> actors(ScenarioConfig cfg) {
+        return List.copyOf(LedgerWorkload.accounts(cfg.actors(), GHOSTS));
     }
 
     @Override
-    void domainChecks(Map<ActorId, ActorSnapshot<Account>> snapshots, List<LedgerTransaction> produced,
-                      Set<String> deadIds, List<DeadLetter> dead, ScenarioReport report) {
-        DomainChecks.ledger(snapshots.values(), produced, deadIds, dead, report);
+    void domainChecks(Snapshots snapshots, List<LedgerTransaction> produced, Set<String> deadIds,
+                      List<DeadLetter> dead, ScenarioReport report) {
+        DomainChecks.ledger(snapshots.of(Ledger.ACCOUNT), produced, deadIds, dead, report);
     }
 }

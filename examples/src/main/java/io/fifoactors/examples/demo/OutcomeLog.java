@@ -3,9 +3,11 @@ package io.fifoactors.examples.demo;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.core.runtime.RuntimeEvent;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * Records every outcome in the order reported (per actor, that is the order the runtime committed them), and answers
- * the order and once-only questions of docs/semantics.md on them. {@link ServersBackend} keeps one when its outcome
- * checks are on; the end-to-end tests feed others from pollers and child consumers.
+ * the order and once-only questions of docs/semantics.md on them. Every {@link Scenario} run keeps one (the report's
+ * outcomes by kind, "every message decided", "no message applied twice"); the end-to-end tests feed others from
+ * pollers and child consumers.
  *
  * <p>Thread-safe.
  */
@@ -28,11 +31,22 @@ public final class OutcomeLog implements OutcomeListener {
 
     private final List<Outcome> outcomes = new ArrayList<>();
     private final Map<Outcome.Kind, Long> counts = new EnumMap<>(Outcome.Kind.class);
+    private final Map<RuntimeEvent.Kind, Long> events = new EnumMap<>(RuntimeEvent.Kind.class);
 
     @Override
     public synchronized void onOutcome(Outcome o) {
         outcomes.add(o);
         counts.merge(o.kind(), 1L, Long::sum);
+    }
+
+    @Override
+    public synchronized void onEvent(RuntimeEvent e) {
+        events.merge(e.kind(), 1L, Long::sum);
+    }
+
+    /** Runtime events (version conflicts, port failures, ...) by kind. */
+    public synchronized Map<RuntimeEvent.Kind, Long> events() {
+        return new EnumMap<>(events);
     }
 
     public synchronized List<Outcome> all() {
@@ -51,6 +65,45 @@ public final class OutcomeLog implements OutcomeListener {
         return outcomes.stream().filter(o -> o.messageId().equals(messageId)).toList();
     }
 
+    /**
+     * The ids of the messages some consumer decided on or recognised as already decided: every outcome but a retry
+     * or a stale timer firing. A consumer that dies between a commit and its outcome reports nothing for that
+     * message, but the redelivery is then reported as a duplicate, so a message decided durably is always here.
+     */
+    public synchronized Set<String> seen() {
+        Set<String> ids = new HashSet<>();
+        for (Outcome o : outcomes) {
+            if (o.kind() != Outcome.Kind.RETRIED && o.kind() != Outcome.Kind.STALE) {
+                ids.add(o.messageId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The messages (as {@code "group id"}) handled after a consumer dead-lettered them: a copy of the message came
+     * again (an operator's move back, or a sender's re-send the receiver cannot tell from one) and was applied,
+     * rejected or deferred, while the letter stays in the dead-letter queue. Known by such an outcome after the
+     * DEAD_LETTERED one, or, as that outcome is lost when a consumer dies right after the commit, by a later copy
+     * recognised as a re-send: the runtime does not count a dead-lettered actor's message as received from its sender
+     * until a copy is handled. A lower bound: a lost outcome may hide one.
+     */
+    public synchronized Set<String> handledAfterDeadLettered() {
+        Set<String> dead = new HashSet<>();
+        Set<String> applied = new LinkedHashSet<>();
+        for (Outcome o : outcomes) {
+            String k = o.groupId() + " " + o.messageId();
+            if (o.kind() == Outcome.Kind.DEAD_LETTERED) {
+                dead.add(k);
+            } else if (dead.contains(k) && (o.kind() == Outcome.Kind.APPLIED || o.kind() == Outcome.Kind.REJECTED
+                    || o.kind() == Outcome.Kind.DEFERRED
+                    || (o.kind() == Outcome.Kind.DUPLICATE && o.detail().startsWith("re-sent")))) {
+                applied.add(k);
+            }
+        }
+        return applied;
+    }
+
     /** Whether this outcome is the first decision on a message (not a later resolution of a deferred one). */
     public static boolean isDecision(Outcome o) {
         return switch (o.kind()) {
@@ -63,8 +116,8 @@ public final class OutcomeLog implements OutcomeListener {
     public synchronized Map<ActorId, List<String>> decisionOrder() {
         Map<ActorId, Set<String>> order = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            if (o.actor() != null && isDecision(o)) {
-                order.computeIfAbsent(o.actor(), a -> new LinkedHashSet<>()).add(o.messageId());
+            if (isDecision(o)) {
+                o.actor().ifPresent(a -> order.computeIfAbsent(a, x -> new LinkedHashSet<>()).add(o.messageId()));
             }
         }
         Map<ActorId, List<String>> out = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.fifoactors.examples.demo;
 
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.OutgoingMessage;
@@ -14,32 +15,51 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A demo scenario: produce records through the domain's ingress (with some malformed messages mixed in), let the
- * consumers process them batch by batch, then expire what is still deferred and check the invariants. Subclasses
- * supply the domain; a {@link Backend} supplies where it runs: the deterministic simulator under the configured
- * faults (memory mode) or an SqsPoller with SqsMailbox and DynamoDbStateStore on real servers (real mode). The
- * workload, the malformed messages, the accounting and the checks are the same for both.
+ * consumers process them batch by batch, then let everything run out on its own (deferral deadlines and timers fire
+ * by themselves: nothing is woken, no clock is moved by hand) and check the invariants. Subclasses supply the domain;
+ * a {@link Backend} supplies where it runs: the deterministic simulator under the configured faults, or a
+ * {@code Poller} with {@code SqsMailbox}, {@code DynamoDbStateStore} and SQS timers on real servers. The workload,
+ * the malformed messages, the accounting and the checks are the same for both.
+ *
+ * <pre>{@code
+ * ScenarioReport report = new BookingScenario().run(cfg, new SimulatorBackend(), System.err);
+ * System.out.print(report.render());
+ * }</pre>
  *
  * @param <R> the producer's record type
- * @param <S> the actor's state type
  */
-public abstract class Scenario<R, S> {
-    /** Deferred messages wait at most this long in the scenarios. */
-    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+public abstract class Scenario<R> {
+    /** Timer firings' ids: "t", the actor's 24-hex-digit prefix, its outgoing sequence. */
+    static final Pattern TIMER_ID = Pattern.compile("t[0-9a-f]{24}-\\d+");
+    /** How many distinct dead-letter reasons the report lists. */
+    static final int REASONS_SHOWN = 5;
+
+    /**
+     * How long a deferred transfer or departure waits for funds or stock: minutes on the simulator's clock, seconds
+     * in real time (the run waits until every deadline has passed and fired).
+     */
+    static Duration deferWait(boolean realTime) {
+        return realTime ? Duration.ofSeconds(2) : Duration.ofMinutes(5);
+    }
 
     abstract String name();
 
-    abstract ActorType<S, ?> type();
+    /** The actor types the scenario's actors are of. */
+    abstract List<ActorType<?, ?>> types();
 
-    abstract List<R> generate(ScenarioConfig cfg, SplittableRandom random);
+    /** The records to produce; {@code realTime}: waits and timers of seconds, not minutes (see {@link Backend}). */
+    abstract List<R> generate(ScenarioConfig cfg, boolean realTime, SplittableRandom random);
 
     abstract Ingress<R> ingress(ActorSystem system);
 
@@ -53,12 +73,19 @@ public abstract class Scenario<R, S> {
     }
 
     /** Every actor the workload may have touched. */
-    abstract List<ActorId> actors(ScenarioConfig cfg);
+    abstract List<ActorRef<?>> actors(ScenarioConfig cfg);
 
-    abstract void domainChecks(Map<ActorId, ActorSnapshot<S>> snapshots, List<R> produced, Set<String> deadIds,
-                               List<DeadLetter> dead, ScenarioReport report);
+    /**
+     * Adds the domain's figures and checks.
+     *
+     * @param produced the records produced intact (the malformed ones left out)
+     * @param deadIds  ids of the dead-lettered messages
+     * @param dead     the dead letters
+     */
+    abstract void domainChecks(Snapshots snapshots, List<R> produced, Set<String> deadIds, List<DeadLetter> dead,
+                               ScenarioReport report);
 
-    /** Runs the scenario on the deterministic simulator (memory mode). */
+    /** Runs the scenario on the deterministic simulator. */
     final ScenarioReport run(ScenarioConfig cfg, PrintStream progress) {
         return run(cfg, new SimulatorBackend(), progress);
     }
@@ -66,12 +93,14 @@ public abstract class Scenario<R, S> {
     /** Runs the scenario on {@code backend}; progress lines go to {@code progress} (null: none). */
     public final ScenarioReport run(ScenarioConfig cfg, Backend backend, PrintStream progress) {
         SplittableRandom random = new SplittableRandom(cfg.seed());
-        List<R> records = generate(cfg, random);
-        try (Backend.Run run = backend.open(name(), type(), cfg)) {
+        List<R> records = generate(cfg, backend.realTime(), random);
+        OutcomeLog log = new OutcomeLog();
+        try (Backend.Run run = backend.open(name(), types(), cfg, log)) {
             long started = System.nanoTime();
             Ingress<R> ingress = ingress(run.producer());
             List<R> valid = new ArrayList<>(records.size());
-            int poisoned = 0;
+            List<String> producedIds = new ArrayList<>(records.size());
+            Set<String> malformedIds = new LinkedHashSet<>();
             int batches = (records.size() + cfg.ingressBatch() - 1) / cfg.ingressBatch();
             int reportEvery = Math.max(1, batches / 10);
             for (int b = 0; b < batches; b++) {
@@ -92,12 +121,14 @@ public abstract class Scenario<R, S> {
                 }
                 for (R r : ingress.order(good)) {
                     run.sent(targetOf(r), idOf(r));
+                    producedIds.add(idOf(r));
                 }
                 for (OutgoingMessage m : bad) {
                     run.sent(ActorId.fromGroupId(m.groupId()), m.messageId());
+                    producedIds.add(m.messageId());
+                    malformedIds.add(m.messageId());
                 }
                 valid.addAll(good);
-                poisoned += bad.size();
                 run.settle();
                 if (progress != null && ((b + 1) % reportEvery == 0 || b + 1 == batches)) {
                     progress.printf("  %s: %3d%% (%d of %d records, %d deliveries)%n", name(),
@@ -105,80 +136,138 @@ public abstract class Scenario<R, S> {
                             records.size(), run.deliveries());
                 }
             }
-            // Let every deferral deadline pass, then wake each actor so they expire: nothing stays in limbo.
-            run.expireDeferrals(MAX_WAIT.plusMinutes(1));
-            for (ActorId id : actors(cfg)) {
-                run.wake(id, "final-wake-" + id.key());
-            }
             run.finish();
             double seconds = (System.nanoTime() - started) / 1e9;
-            return report(cfg, run, valid, poisoned, seconds);
+            return report(cfg, run, log, valid, producedIds, malformedIds, seconds);
         }
     }
 
+    /** A message its actor cannot take: a type it does not know, or a known type with a body cut short. */
     private OutgoingMessage malformed(R record, SplittableRandom random) {
         boolean unknownType = random.nextBoolean();
-        return new OutgoingMessage(targetOf(record).groupId(), idOf(record),
-                Map.of(Envelope.TYPE, unknownType ? "NoSuchMessage" : type().messages().keySet().iterator().next()),
+        ActorId target = targetOf(record);
+        String knownType = types().stream().filter(t -> t.name().equals(target.type())).findFirst()
+                .map(t -> t.messages().keySet().iterator().next()).orElse("NoSuchMessage");
+        return new OutgoingMessage(target.groupId(), idOf(record),
+                Map.of(Envelope.TYPE, unknownType ? "NoSuchMessage" : knownType),
                 (unknownType ? "{}" : "{\"amount\":").getBytes(StandardCharsets.UTF_8));
     }
 
-    private ScenarioReport report(ScenarioConfig cfg, Backend.Run run, List<R> valid, int poisoned, double seconds) {
-        Map<ActorId, ActorSnapshot<S>> snapshots = new java.util.LinkedHashMap<>();
-        long applied = 0, rejected = 0, deferred = 0, stashed = 0, held = 0, parked = 0, sent = 0;
-        for (ActorId id : actors(cfg)) {
-            ActorSnapshot<S> s = run.inspect(id, type().stateClass());
-            snapshots.put(id, s);
+    private ScenarioReport report(ScenarioConfig cfg, Backend.Run run, OutcomeLog log, List<R> valid,
+                                  List<String> producedIds, Set<String> malformedIds, double seconds) {
+        Snapshots snapshots = new Snapshots();
+        for (ActorRef<?> ref : actors(cfg)) {
+            read(run, typeOf(ref), ref.id().key(), snapshots);
+        }
+        long applied = 0, rejected = 0, deferred = 0, deadLettered = 0, timersFired = 0;
+        long stashed = 0, held = 0, parked = 0, failing = 0, timersSet = 0;
+        for (ActorSnapshot<?> s : snapshots.all()) {
             applied += s.applied();
             rejected += s.rejected();
             deferred += s.deferred();
-            stashed += s.stashed();
+            deadLettered += s.deadLettered();
+            timersFired += s.timersFired();
+            stashed += s.stash().size();
             held += s.held();
-            parked += s.parked() ? 1 : 0;
-            sent += s.sent();
+            parked += s.parked().isPresent() ? 1 : 0;
+            failing += s.failing().isPresent() ? 1 : 0;
+            timersSet += s.timers().size();
         }
-        List<DeadLetter> dead = run.deadLetters(poisoned);
+        // the dead-letter queue deduplicates a delivery's letter for 5 minutes only: a consumer that dead-letters it
+        // again later (its acknowledgement kept failing) adds a copy with the same dead-letter id
+        List<DeadLetter> letters = run.deadLetters(malformedIds.size());
+        Map<String, DeadLetter> distinct = new LinkedHashMap<>();
+        letters.forEach(d -> distinct.putIfAbsent(d.deadLetterId(), d));
+        List<DeadLetter> dead = List.copyOf(distinct.values());
+        // a letter whose message was handled since (see OutcomeLog.handledAfterDeadLettered) is not in flight
+        Set<String> handledSince = log.handledAfterDeadLettered();
+        List<DeadLetter> neverHandled = dead.stream()
+                .filter(d -> !handledSince.contains(d.groupId() + " " + d.messageId())).toList();
         Set<String> deadIds = new LinkedHashSet<>();
-        Set<String> deadWakes = new HashSet<>();
-        for (DeadLetter d : dead) {
-            if (Envelope.SYSTEM_WAKE.equals(d.attributes().get(Envelope.TYPE))) {
-                deadWakes.add(d.messageId());
-            } else {
-                deadIds.add(d.messageId());
-            }
-        }
-        long produced = valid.size() + poisoned;
-        long in = produced + sent;
-        long out = applied + rejected + stashed + held + parked + deadIds.size();
+        neverHandled.forEach(d -> deadIds.add(d.messageId()));
+        Set<String> seen = log.seen();
+        long actorMessages = seen.stream().filter(id -> OutcomeLog.ACTOR_MESSAGE_ID.matcher(id).matches()).count();
+        long timerFirings = log.all().stream().map(Outcome::messageId).filter(id -> TIMER_ID.matcher(id).matches())
+                .distinct().count();
+        long produced = producedIds.size();
         long deliveries = run.deliveries();
 
         ScenarioReport report = new ScenarioReport(name());
-        report.figure("records produced", produced + " (" + poisoned + " of them malformed on purpose)")
-                .figure("actor-to-actor messages", sent)
-                .figure("deliveries processed", deliveries + " in " + run.batches() + " batches")
-                .figure("applied", applied)
-                .figure("rejected", rejected)
-                .figure("deferred (ever)", deferred)
-                .figure("dead-lettered", deadIds.size())
-                .figure("duplicates skipped", run.outcome(Outcome.Kind.DUPLICATE))
-                .figure("version conflicts", run.outcome(Outcome.Kind.VERSION_CONFLICT));
+        report.figure("records produced", produced + " (" + malformedIds.size() + " of them malformed on purpose)")
+                .figure("actor-to-actor messages", actorMessages)
+                .figure("timer firings", timerFirings + " (" + log.count(Outcome.Kind.STALE)
+                        + " stale: their timer was cancelled or replaced)")
+                .figure("deliveries", deliveries + " in " + run.batches() + " batches")
+                .figure("outcomes by kind", kinds(log.counts()))
+                .figure("in the records", applied + " applied, " + rejected + " rejected, " + deferred
+                        + " deferred (ever), " + timersFired + " timers handled, " + deadLettered + " dead-lettered")
+                .figure("dead letters", dead.size() + (letters.size() > dead.size() ? " (" + letters.size()
+                        + " copies in the queue)" : "") + reasons(dead))
+                .figure("runtime events", log.events().isEmpty() ? "none" : kinds(log.events()));
         run.figures(report);
         report.figure("wall time", String.format("%.2f s", seconds))
-                .figure("throughput", String.format("%,.0f deliveries/s, %,.0f messages/s",
-                        deliveries / seconds, in / seconds))
+                .figure("throughput", String.format("%,.0f deliveries/s", deliveries / seconds))
                 .figure("seed", cfg.seed());
+
         report.check(run.settled());
-        report.check(Check.of("every message accounted for exactly once", in == out,
-                "in: " + produced + " produced + " + sent + " sent by actors = " + in + "; out: " + applied
-                        + " applied + " + rejected + " rejected + " + stashed + " deferred + " + held + " held + "
-                        + parked + " parked + " + deadIds.size() + " dead-lettered = " + out));
-        report.check(Check.of("every malformed message dead-lettered", deadIds.size() >= poisoned,
-                poisoned + " malformed, " + deadIds.size() + " dead letters"));
-        report.check(Check.of("nothing left deferred or held after the deadlines", stashed == 0 && held == 0
-                && parked == 0 && deadWakes.isEmpty(), stashed + " deferred, " + held + " held, " + parked + " parked"));
-        domainChecks(snapshots, valid, deadIds, dead, report);
-        run.checks(report, sent);
-        run.appendix(report, produced, sent);
+        List<String> undecided = producedIds.stream().filter(id -> !seen.contains(id)).toList();
+        report.check(Check.of("every message produced was reported decided", undecided.isEmpty(),
+                produced + " produced" + (undecided.isEmpty() ? "" : "; no outcome reported for " + first(undecided))));
+        List<String> twice = log.appliedTwice();
+        report.check(Check.of("no message applied twice", twice.isEmpty(),
+                twice.isEmpty() ? "" : "applied twice: " + first(twice)));
+        report.check(Check.of("no dead-lettered message handled afterwards", handledSince.isEmpty(),
+                handledSince.isEmpty() ? "" : handledSince.size() + " handled from another copy after their letter"
+                        + " was written, which stays in the dead-letter queue: " + first(List.copyOf(handledSince))));
+        List<String> notDead = malformedIds.stream().filter(id -> !deadIds.contains(id)).toList();
+        report.check(Check.of("every malformed message dead-lettered, with its reason", notDead.isEmpty(),
+                malformedIds.size() + " malformed, " + dead.size() + " dead letters"
+                        + (notDead.isEmpty() ? "" : ", missing: " + first(notDead))));
+        report.check(Check.of("nothing pending with no outside wake", stashed + held + parked + failing
+                        + timersSet == 0, stashed + " deferred, " + held + " held, " + parked + " parked, " + failing
+                        + " failing, " + timersSet + " timers set"));
+        domainChecks(snapshots, valid, deadIds, neverHandled, report);
+        run.checks(report);
+        run.appendix(report, produced, actorMessages);
         return report;
+    }
+
+    private ActorType<?, ?> typeOf(ActorRef<?> ref) {
+        return types().stream().filter(t -> t.name().equals(ref.id().type())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("scenario " + name() + " names an actor of type "
+                        + ref.id().type() + ", which it does not register"));
+    }
+
+    private static <S> void read(Backend.Run run, ActorType<S, ?> type, String key, Snapshots into) {
+        into.put(type, run.inspect(type, key));
+    }
+
+    /** "APPLIED 12, REJECTED 3": the kinds that occurred, in their declared order. */
+    static String kinds(Map<? extends Enum<?>, Long> counts) {
+        return counts.entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey().name() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /** The dead letters' reasons, most frequent first: "; reasons: 'x' 3, 'y' 1". */
+    static String reasons(List<DeadLetter> dead) {
+        if (dead.isEmpty()) {
+            return "";
+        }
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        dead.forEach(d -> byReason.merge(shorten(d.reason()), 1L, Long::sum));
+        String shown = byReason.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(REASONS_SHOWN).map(e -> "\"" + e.getKey() + "\" " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return "; by reason: " + shown + (byReason.size() > REASONS_SHOWN ? ", and "
+                + (byReason.size() - REASONS_SHOWN) + " more reasons" : "");
+    }
+
+    private static String shorten(String reason) {
+        return reason.length() <= 90 ? reason : reason.substring(0, 87) + "...";
+    }
+
+    private static String first(List<String> items) {
+        return items.stream().limit(3).collect(Collectors.joining(", ")) + (items.size() > 3 ? ", ..." : "")
+                + " (" + items.size() + ")";
     }
 }

@@ -5,11 +5,11 @@ import io.fifoactors.inmemory.FaultPlan;
 /**
  * The knobs of a demo scenario.
  *
- * @param actors         accounts or products
- * @param messages       transactions or movements to produce
+ * @param actors         accounts, products or seats
+ * @param messages       transactions, movements or bookings to produce
  * @param seed           drives the workload and the simulation alike
- * @param faultRate      faults per port call (crashes, transient errors, stalls)
- * @param consumers      concurrent simulated consumers
+ * @param faultRate      faults per port call (crashes, transient errors, stalls); simulator only
+ * @param consumers      concurrent consumers (simulated, or the poller's receive loops)
  * @param batchSize      messages per receive (1 to 10)
  * @param deferShare     share of transfers/departures that wait for funds/stock instead of being rejected at once
  * @param poisonRate     share of produced messages replaced by malformed ones (they must be dead-lettered)

@@ -1,25 +1,28 @@
 package io.fifoactors.examples.demo;
 
-import io.fifoactors.core.ActorId;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
-import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.OutcomeListener;
 import io.fifoactors.inmemory.Simulation;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Memory mode: the in-memory adapter's deterministic {@link Simulation}, with the configured faults. */
-final class SimulatorBackend implements Backend {
+/**
+ * The in-memory adapter's deterministic {@link Simulation}, with the configured faults: consumers, mailbox, store and
+ * timers on a virtual clock, which skips ahead to the next timer when nothing else is due (so deferrals of minutes
+ * and holds of a day cost nothing). The message keys are the simulation's, derived from the seed.
+ */
+public final class SimulatorBackend implements Backend {
     @Override
-    public Run open(String scenario, ActorType<?, ?> type, ScenarioConfig cfg) {
+    public Run open(String scenario, List<ActorType<?, ?>> types, ScenarioConfig cfg, OutcomeListener listener) {
         return new SimRun(cfg, Simulation.builder()
-                .configure(b -> b.register(type))
+                .configure(b -> types.forEach(b::register))
                 .consumers(cfg.consumers()).batchSize(cfg.batchSize()).seed(cfg.seed())
-                .faults(cfg.faultPlan())
+                .faults(cfg.faultPlan()).listener(listener)
                 .build());
     }
 
@@ -45,25 +48,10 @@ final class SimulatorBackend implements Backend {
 
         @Override
         public void settle() {
-            last = sim.run();
+            last = sim.run(); // every message processed and every timer fired: the virtual clock skips to them
             if (!last.settled()) {
                 throw new IllegalStateException("simulation did not settle; " + last.replayHint());
             }
-        }
-
-        @Override
-        public long deliveries() {
-            return last == null ? 0 : last.deliveries();
-        }
-
-        @Override
-        public void expireDeferrals(Duration by) {
-            sim.clock().advance(by);
-        }
-
-        @Override
-        public void wake(ActorId id, String requestId) {
-            sim.system().wake(id, requestId);
         }
 
         @Override
@@ -72,39 +60,43 @@ final class SimulatorBackend implements Backend {
         }
 
         @Override
-        public <S> ActorSnapshot<S> inspect(ActorId id, Class<S> stateClass) {
-            return sim.system().inspect(id, stateClass);
-        }
-
-        @Override
-        public List<DeadLetter> deadLetters(int expected) {
-            return sim.mailbox().deadLetters();
+        public long deliveries() {
+            return last == null ? 0 : last.deliveries();
         }
 
         @Override
         public long batches() {
-            return last.batches();
+            return last == null ? 0 : last.batches();
         }
 
         @Override
-        public long outcome(Outcome.Kind kind) {
-            return last.outcome(kind);
+        public <S> ActorSnapshot<S> inspect(ActorType<S, ?> type, String key) {
+            return sim.system().inspect(type, key);
+        }
+
+        @Override
+        public List<DeadLetter> deadLetters(int expected) {
+            return sim.mailbox().deadLetterQueue();
         }
 
         @Override
         public Check settled() {
-            return Check.of("settled: the mailbox drained", last.settled(), last.replayHint());
+            boolean drained = last.settled() && sim.mailbox().size() == 0 && sim.mailbox().scheduledCount() == 0;
+            return Check.of("settled: every message processed, every timer fired", drained, drained ? ""
+                    : sim.mailbox().size() + " messages left, " + sim.mailbox().scheduledCount()
+                    + " timers pending; " + last.replayHint());
         }
 
         @Override
         public void figures(ScenarioReport report) {
+            long deliveries = Math.max(1, last.deliveries());
             report.figure("faults injected", last.crashes() + " crashes, " + last.transientFaults()
                             + " transient errors, " + last.stalls() + " stalls")
-                    .figure("consumers", cfg.consumers() + " configured, " + last.maxConcurrentConsumers()
-                            + " held batches at the same time")
+                    .figure("consumers", cfg.consumers() + " simulated consumers, batches of up to "
+                            + cfg.batchSize())
                     .figure("store calls per delivery", String.format("%.2f loads, %.2f commits",
-                            sim.store().loadCount() / (double) last.deliveries(),
-                            sim.store().commitCount() / (double) last.deliveries()))
+                            sim.store().loadCount() / (double) deliveries,
+                            sim.store().commitCount() / (double) deliveries))
                     .figure("simulated time", Duration.between(sim.startTime(), last.endTime()));
         }
 

@@ -31,9 +31,10 @@ public final class Inventory {
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
     // Rejection reasons: kept with the actor (ActorSnapshot.recentRejections) for people to read; words, never
-    // amounts or other payload, so that a record holds no customer data.
+    // amounts or other payload, so that a record holds no customer data; at most 64 characters, which is all a
+    // record keeps of a reason.
     public static final String ARRIVAL_NOT_POSITIVE = "arrival quantity must be positive";
-    public static final String ARRIVAL_TOO_LARGE = "arrival too large: the stock or the arrivals total would overflow";
+    public static final String ARRIVAL_TOO_LARGE = "arrival too large: stock or arrivals total would overflow";
     public static final String DEPARTURE_NOT_POSITIVE = "departure quantity must be positive";
     public static final String WAIT_OUT_OF_RANGE = "wait must be between 0 and " + MAX_WAIT.toMillis() + " ms";
     public static final String INSUFFICIENT_STOCK = "insufficient stock";

@@ -49,11 +49,11 @@ public final class Ledger {
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
     // Rejection reasons: kept with the actor (ActorSnapshot.recentRejections) for people to read; words, never
-    // amounts or other payload, so that a record holds no customer data.
+    // amounts or other payload, so that a record holds no customer data; at most 64 characters, which is all a
+    // record keeps of a reason.
     public static final String NOT_OPEN = "account is not open";
     public static final String DEPOSIT_NOT_POSITIVE = "deposit amount must be positive";
-    public static final String DEPOSIT_TOO_LARGE = "deposit too large: the balance or the deposited total would"
-            + " overflow";
+    public static final String DEPOSIT_TOO_LARGE = "deposit too large: balance or deposited total would overflow";
     public static final String TRANSFER_NOT_POSITIVE = "transfer amount must be positive";
     public static final String WAIT_OUT_OF_RANGE = "wait must be between 0 and " + MAX_WAIT.toMillis() + " ms";
     public static final String SAME_ACCOUNT = "cannot transfer to the same account";

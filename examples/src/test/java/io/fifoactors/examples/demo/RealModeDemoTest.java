@@ -2,60 +2,57 @@ package io.fifoactors.examples.demo;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The demo's real mode end to end: it starts an embedded ElasticMQ and a dynalite child process (node and npm must be
- * installed), runs both scenarios through SqsPoller + SqsMailbox + DynamoDbStateStore, passes every invariant check
- * and prints the AWS requests per message by API, then stops the servers.
+ * The demo on real servers end to end: it starts an embedded ElasticMQ and a dynalite child process (node and npm must
+ * be installed), runs the three scenarios through a Poller with SqsMailbox, DynamoDbStateStore and SQS timers, passes
+ * every check (the timers fire on their own: nothing is woken), reports the timers' firing delays and the AWS requests
+ * per message by API, then stops the servers.
  */
 class RealModeDemoTest {
-    /** The checks each scenario reports, in both modes. */
-    private static final int CHECKS_PER_SCENARIO = 8;
-
     @Test
-    void aSmallRealRunPassesEveryCheckAndPrintsTheRequestsPerMessage() {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-             PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            code = Demo.run(new String[] {"--mode", "real", "--accounts", "20", "--transactions", "300",
-                    "--products", "20", "--movements", "300"}, out, err);
-        }
-        String out = outBytes.toString(StandardCharsets.UTF_8);
-        String err = errBytes.toString(StandardCharsets.UTF_8);
-        System.out.println(out);
+    void aSmallRunOnServersPassesEveryCheckAndReportsTimersAndRequests() {
+        DemoTest.Run r = DemoTest.run("--servers", "--accounts", "10", "--transactions", "100", "--products", "10",
+                "--movements", "100", "--seats", "8", "--bookings", "16", "--poison-rate", "0.02");
+        System.out.println(r.out());
 
-        assertEquals(0, code, out + err);
+        assertEquals(0, r.code(), r.out() + r.err());
+        String out = r.out();
         assertTrue(out.startsWith("fifo-actors demo: real servers"), out);
         assertTrue(out.contains("ElasticMQ (embedded) at http://127.0.0.1:"), out);
         assertTrue(out.contains("dynalite (child process) at http://127.0.0.1:"), out);
-        assertTrue(out.contains("== ledger =="), out);
-        assertTrue(out.contains("== inventory =="), out);
-        assertEquals(2 * CHECKS_PER_SCENARIO, lines(out, "PASS  "), "every check of both scenarios PASS:\n" + out);
-        assertEquals(0, lines(out, "FAIL"), out);
+        for (String name : List.of("ledger", "inventory", "booking")) {
+            assertTrue(out.contains("== " + name + " =="), out);
+            assertTrue(r.err().contains(name + ": 100%"), "progress goes to stderr: " + r.err());
+        }
+        int checks = 3 * (DemoTest.GENERIC_CHECKS.size() + 1) + DemoTest.LEDGER_CHECKS.size()
+                + DemoTest.INVENTORY_CHECKS.size() + DemoTest.BOOKING_CHECKS.size();
+        assertEquals(checks, r.lines("PASS  "), "every check of every scenario PASS:\n" + out);
+        assertEquals(3, r.passLines("no timer fired before its due time"), out);
+        assertEquals(0, r.lines("FAIL"), out);
         assertTrue(out.contains("RESULT: every invariant PASS"), out);
 
-        assertEquals(2, count(out, "AWS requests per message by API"), "one requests table per scenario:\n" + out);
-        assertEquals(2, count(out, "consumer side: SqsPoller + runtime"), out);
-        assertEquals(2, count(out, "producer side: ingress"), out);
+        Matcher timers = Pattern.compile("timers\\s+(\\d+) scheduled, (\\d+) received; firing delay after the due"
+                + " time: median \\d+ ms").matcher(out);
+        int withTimers = 0;
+        while (timers.find()) {
+            withTimers++;
+        }
+        assertTrue(withTimers >= 1, "the booking's timers, with their firing delays:\n" + out);
+
+        assertEquals(3, count(out, "AWS requests per message by API"), "one requests table per scenario:\n" + out);
+        assertEquals(3, count(out, "consumer side: Poller + runtime + timer forwarder"), out);
+        assertEquals(3, count(out, "producer side: ingress"), out);
         for (String api : List.of("Sqs ReceiveMessage", "Sqs DeleteMessageBatch", "Sqs SendMessageBatch",
                 "DynamoDb PutItem")) {
-            assertTrue(lines(out, api) >= 2, api + " in each consumer-side table:\n" + out);
+            assertTrue(r.lines(api) >= 3, api + " in each consumer-side table:\n" + out);
         }
-        assertTrue(err.contains("ledger: 100%"), "progress goes to stderr: " + err);
-        assertTrue(err.contains("inventory: 100%"), "progress goes to stderr: " + err);
-    }
-
-    private static long lines(String text, String prefix) {
-        return text.lines().filter(l -> l.strip().startsWith(prefix)).count();
     }
 
     private static int count(String text, String part) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * started here (see {@code local-servers}), or endpoints given by the caller (LocalStack, AWS, servers started
  * elsewhere), or one of each. It keeps plain "admin" clients (not counted; for set-up, drain checks, reading dead
  * letters and inspecting records), makes further clients with the same credentials and region, and provisions a new
- * FIFO queue pair and table per {@link #fresh} call, so runs never share state.
+ * FIFO queue pair, timer queue and table per {@link #fresh} call, so runs never share state.
  *
  * <pre>{@code
  * try (AwsServers aws = AwsServers.start()) {                       // ElasticMQ + dynalite (needs node and npm)
@@ -52,9 +52,12 @@ public final class AwsServers implements AutoCloseable {
      *
      * @param queues          the queue and its dead-letter queue
      * @param table           the table name
-     * @param maxReceiveCount the queue's redrive maxReceiveCount
+     * @param maxReceiveCount the queue's redrive maxReceiveCount (0: the queue has no redrive policy, the runtime
+     *                        dead-letters)
+     * @param timerQueueUrl   the standard queue that carries timer firings ({@code SqsScheduler},
+     *                        {@code SqsTimerForwarder})
      */
-    public record Env(SqsQueues queues, String table, int maxReceiveCount) {
+    public record Env(SqsQueues queues, String table, int maxReceiveCount, String timerQueueUrl) {
     }
 
     private AwsServers(ElasticMqServer elasticMq, DynaliteServer dynalite, URI sqsEndpoint, URI dynamoEndpoint,
@@ -140,8 +143,8 @@ public final class AwsServers implements AutoCloseable {
     }
 
     /**
-     * Provisions a new FIFO queue {@code <name>-<unique>.fifo} with its dead-letter queue, and a table of the same
-     * name.
+     * Provisions a new FIFO queue {@code <name>-<unique>.fifo} with its dead-letter queue and a redrive policy, its
+     * standard timer queue {@code <name>-<unique>-timers}, and a table of the same name.
      *
      * @param name            a prefix: letters, digits, '-' and '_', short enough to leave room for the suffix
      * @param maxReceiveCount the queue's redrive maxReceiveCount
@@ -152,8 +155,8 @@ public final class AwsServers implements AutoCloseable {
     }
 
     /**
-     * Like {@link #fresh(String, int, Duration)}; {@code queueRedrives} false: the queue has no redrive policy (for
-     * consumers built with {@code runtimeRedrive(maxReceiveCount)}).
+     * Like {@link #fresh(String, int, Duration)}; {@code queueRedrives} false: the queue has no redrive policy (the
+     * runtime then dead-letters by itself, with reasons, and {@code maxReceiveCount} is not used: the env says 0).
      */
     public Env fresh(String name, int maxReceiveCount, Duration visibility, boolean queueRedrives) {
         String base = name + "-" + COUNTER.incrementAndGet() + "-" + Long.toString(System.currentTimeMillis(), 36)
@@ -163,15 +166,22 @@ public final class AwsServers implements AutoCloseable {
         if (!queueRedrives) {
             b.noRedrive();
         }
-        SqsQueues queues = b.build().provision(base);
+        SqsQueueProvisioner provisioner = b.build();
+        SqsQueues queues = provisioner.provision(base);
+        String timers = provisioner.provisionTimerQueue(base);
         DynamoDbTableProvisioner.builder().client(dynamo).build().ensureTable(base);
-        return new Env(queues, base, maxReceiveCount);
+        return new Env(queues, base, queueRedrives ? maxReceiveCount : 0, timers);
     }
 
-    /** Deletes the queues and the table of {@code env}. */
+    /** Deletes the queues (the timer queue too) and the table of {@code env}. */
     public void delete(Env env) {
         try {
-            SqsQueueProvisioner.builder().client(sqs).build().delete(env.queues());
+            SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(sqs).build();
+            try {
+                p.delete(env.queues());
+            } finally {
+                p.deleteQueue(env.timerQueueUrl());
+            }
         } finally {
             DynamoDbTableProvisioner.builder().client(dynamo).build().deleteTableIfPresent(env.table());
         }

@@ -1,12 +1,18 @@
 package io.fifoactors.examples.demo.aws;
 
 import io.fifoactors.core.ActorType;
+import io.fifoactors.core.ConfigurationException;
+import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.Scheduler;
 import io.fifoactors.core.runtime.ActorSystem;
+import io.fifoactors.core.runtime.MessageKeys;
 import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.core.runtime.Poller;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
 import io.fifoactors.sqs.SqsMailbox;
-import io.fifoactors.sqs.SqsPoller;
 import io.fifoactors.sqs.SqsQueues;
+import io.fifoactors.sqs.SqsScheduler;
+import io.fifoactors.sqs.SqsTimerForwarder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -20,13 +26,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One consumer host as a deployment would wire it: an {@link ActorSystem} over an {@link SqsMailbox} and a
- * {@link DynamoDbStateStore}, with a group executor (daemon threads), run by an {@link SqsPoller}.
+ * One consumer host as a deployment would wire it: an {@link ActorSystem} over an {@link SqsMailbox}, a
+ * {@link DynamoDbStateStore} and an {@link SqsScheduler} (timers travel through a standard queue), with a group
+ * executor (daemon threads), run by a {@link Poller}; and, unless turned off, an {@link SqsTimerForwarder} that moves
+ * the due timer firings from the timer queue into the mailbox queue.
  *
  * <pre>{@code
- * try (PollerNode node = PollerNode.builder(sqs, dynamo, queues, table).register(Ledger.ACCOUNT)
- *         .consumers(4).clock(clock).listener(log).build().start()) {
- *     probe.awaitDrained(queues.queueUrl(), Duration.ofSeconds(90));
+ * try (PollerNode node = PollerNode.builder(sqs, dynamo, env).register(Ledger.ACCOUNT).messageKeys(keys)
+ *         .consumers(4).listener(log).build().start()) {
+ *     probe.awaitDrained(List.of(env.queues().queueUrl(), env.timerQueueUrl()), Duration.ofSeconds(90));
  * }
  * }</pre>
  *
@@ -35,40 +43,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PollerNode implements AutoCloseable {
     private final SqsMailbox mailbox;
     private final DynamoDbStateStore store;
+    private final SqsScheduler scheduler;
     private final ActorSystem system;
-    private final SqsPoller poller;
+    private final Poller poller;
+    private final SqsTimerForwarder forwarder;
     private final ExecutorService groups;
 
     private PollerNode(Builder b) {
         mailbox = SqsMailbox.builder().client(b.sqs).queues(b.queues).build();
         store = DynamoDbStateStore.builder().client(b.dynamo).tableName(b.table).build();
+        scheduler = SqsScheduler.builder().client(b.sqs).timerQueueUrl(b.timerQueueUrl).clock(b.clock).build();
+        Mailbox m = b.tap == null ? mailbox : b.tap.mailbox(mailbox);
+        Scheduler s = b.tap == null ? scheduler : b.tap.scheduler(scheduler);
         AtomicInteger n = new AtomicInteger();
         groups = Executors.newFixedThreadPool(b.groupThreads, r -> {
             Thread t = new Thread(r, b.name + "-group-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        ActorSystem.Builder sb = ActorSystem.builder().stateStore(store).mailbox(mailbox).clock(b.clock)
-                .maxAttempts(b.maxAttempts).groupExecutor(groups).listener(b.listener).recordCache(b.recordCache);
-        if (b.runtimeRedrive) {
-            sb.runtimeRedrive(b.redriveMaxReceiveCount);
-        } else {
-            sb.redriveMaxReceiveCount(b.redriveMaxReceiveCount);
-        }
+        ActorSystem.Builder sb = ActorSystem.builder().stateStore(store).mailbox(m).scheduler(s).clock(b.clock)
+                .messageKeys(b.keys).maxAttempts(b.maxAttempts).groupExecutor(groups).listener(b.listener)
+                .recordCache(b.recordCache);
         b.types.forEach(sb::register);
         system = sb.build();
-        SqsPoller.Builder pb = SqsPoller.builder().name(b.name).system(system).mailbox(mailbox)
+        Poller.Builder pb = Poller.builder().name(b.name).system(system)
                 .consumers(b.consumers).maxMessages(b.batchSize).visibilityTimeout(b.visibility).waitTime(b.waitTime)
                 .retryDelay(b.retryDelay).clock(b.clock).backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
         if (b.heartbeat != null) {
             pb.heartbeatInterval(b.heartbeat);
         }
         poller = pb.build();
+        forwarder = !b.forwardTimers ? null : SqsTimerForwarder.builder().client(b.sqs)
+                .timerQueueUrl(b.timerQueueUrl).mailboxQueueUrl(b.queues.queueUrl()).clock(b.clock)
+                .waitTime(b.waitTime).backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
     }
 
-    /** A builder for a node on these clients, queues and table; register at least one actor type. */
+    /**
+     * A builder for a node on these clients, queues and table; register at least one actor type, give the message
+     * keys and the timer queue ({@link Builder#timerQueueUrl}).
+     */
     public static Builder builder(SqsClient sqs, DynamoDbClient dynamo, SqsQueues queues, String table) {
         return new Builder(sqs, dynamo, queues, table);
+    }
+
+    /** A builder for a node on these clients and the queues, timer queue and table of {@code env}. */
+    public static Builder builder(SqsClient sqs, DynamoDbClient dynamo, AwsServers.Env env) {
+        return new Builder(sqs, dynamo, env.queues(), env.table()).timerQueueUrl(env.timerQueueUrl());
     }
 
     /** The mailbox the system sends through and the poller receives from. */
@@ -81,26 +101,43 @@ public final class PollerNode implements AutoCloseable {
         return store;
     }
 
+    /** The scheduler the system sets timers (and deferral deadlines) with. */
+    public SqsScheduler scheduler() {
+        return scheduler;
+    }
+
     /** The runtime. */
     public ActorSystem system() {
         return system;
     }
 
-    /** The poller (for its {@link SqsPoller#stats()}). */
-    public SqsPoller poller() {
+    /** The poller (for its {@link Poller#stats()}). */
+    public Poller poller() {
         return poller;
     }
 
-    /** Starts the poller's receive loops; returns this. */
+    /** The timer forwarder, or null if this node does not forward timers. */
+    public SqsTimerForwarder forwarder() {
+        return forwarder;
+    }
+
+    /** Starts the timer forwarder and the poller's receive loops; returns this. */
     public PollerNode start() {
+        if (forwarder != null) {
+            forwarder.start();
+        }
         poller.start();
         return this;
     }
 
-    /** Stops the poller gracefully (within 15 s) and the group threads; true if everything in flight finished. */
+    /**
+     * Stops the poller gracefully (within 15 s), then the timer forwarder and the group threads; true if everything
+     * in flight finished.
+     */
     public boolean stop() {
         try {
-            return poller.shutdown(Duration.ofSeconds(15));
+            boolean graceful = poller.shutdown(Duration.ofSeconds(15));
+            return forwarder == null ? graceful : forwarder.shutdown(Duration.ofSeconds(15)) && graceful;
         } finally {
             groups.shutdownNow();
         }
@@ -119,11 +156,14 @@ public final class PollerNode implements AutoCloseable {
         private final SqsQueues queues;
         private final String table;
         private final List<ActorType<?, ?>> types = new ArrayList<>();
+        private String timerQueueUrl;
+        private MessageKeys keys;
         private String name = "node";
         private Clock clock = Clock.systemUTC();
         private OutcomeListener listener = OutcomeListener.NONE;
+        private MailboxTap tap;
+        private boolean forwardTimers = true;
         private int maxAttempts = 5;
-        private int redriveMaxReceiveCount = 1000;
         private int consumers = 2;
         private int batchSize = 10;
         private int groupThreads = 4;
@@ -132,7 +172,6 @@ public final class PollerNode implements AutoCloseable {
         private Duration retryDelay = Duration.ZERO;
         private Duration heartbeat;
         private int recordCache;
-        private boolean runtimeRedrive;
 
         private Builder(SqsClient sqs, DynamoDbClient dynamo, SqsQueues queues, String table) {
             this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -142,12 +181,32 @@ public final class PollerNode implements AutoCloseable {
         }
 
         /** Registers an actor type with the runtime. */
-        /**
-         * The queue has no redrive policy: the runtime redrives after {@link #redriveMaxReceiveCount} receives
-         * ({@code ActorSystem.Builder.runtimeRedrive}).
-         */
-        public Builder runtimeRedrive(boolean on) {
-            runtimeRedrive = on;
+        public Builder register(ActorType<?, ?> type) {
+            types.add(type);
+            return this;
+        }
+
+        /** The standard queue timers travel through (required; see {@code SqsQueueProvisioner.provisionTimerQueue}). */
+        public Builder timerQueueUrl(String url) {
+            timerQueueUrl = url;
+            return this;
+        }
+
+        /** The keys that authenticate the runtime's own messages (required; every party of the queue shares them). */
+        public Builder messageKeys(MessageKeys k) {
+            keys = k;
+            return this;
+        }
+
+        /** Whether this node runs a timer forwarder (default true; with several nodes, one is enough). */
+        public Builder forwardTimers(boolean on) {
+            forwardTimers = on;
+            return this;
+        }
+
+        /** Watches the runtime's mailbox and scheduler (timer firing delays, actor-to-actor messages sent). */
+        public Builder tap(MailboxTap t) {
+            tap = t;
             return this;
         }
 
@@ -157,18 +216,13 @@ public final class PollerNode implements AutoCloseable {
             return this;
         }
 
-        public Builder register(ActorType<?, ?> type) {
-            types.add(type);
-            return this;
-        }
-
         /** Names the poller and the group threads (default "node"). */
         public Builder name(String n) {
             name = n;
             return this;
         }
 
-        /** The clock of the runtime and the poller (default the system clock). */
+        /** The clock of the runtime, the poller, the scheduler and the forwarder (default the system clock). */
         public Builder clock(Clock c) {
             clock = c;
             return this;
@@ -183,12 +237,6 @@ public final class PollerNode implements AutoCloseable {
         /** The runtime's maxAttempts (default 5). */
         public Builder maxAttempts(int n) {
             maxAttempts = n;
-            return this;
-        }
-
-        /** The runtime's redriveMaxReceiveCount: the queue's maxReceiveCount (default 1000: not set). */
-        public Builder redriveMaxReceiveCount(int n) {
-            redriveMaxReceiveCount = n;
             return this;
         }
 
@@ -216,7 +264,7 @@ public final class PollerNode implements AutoCloseable {
             return this;
         }
 
-        /** The long-poll wait of each receive (default 1 s; a stop waits for it). */
+        /** The long-poll wait of each receive, the poller's and the forwarder's (default 1 s; a stop waits for it). */
         public Builder waitTime(Duration d) {
             waitTime = d;
             return this;
@@ -234,8 +282,16 @@ public final class PollerNode implements AutoCloseable {
             return this;
         }
 
-        /** A node, not started. */
+        /**
+         * A node, not started.
+         *
+         * @throws ConfigurationException if no actor type, no message keys or no timer queue was given
+         */
         public PollerNode build() {
+            if (types.isEmpty() || keys == null || timerQueueUrl == null) {
+                throw new ConfigurationException("PollerNode needs register(type), messageKeys(keys) and"
+                        + " timerQueueUrl(url) (or builder(sqs, dynamo, env))");
+            }
             return new PollerNode(this);
         }
     }

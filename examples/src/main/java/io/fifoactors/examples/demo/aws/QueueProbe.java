@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.runtime.Envelope;
+import io.fifoactors.sqs.SqsDeadLetters;
+import io.fifoactors.sqswire.StoredLetter;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Looks at queues from outside, with an admin client (not one whose requests are being counted): how many messages
- * are left, waiting until a queue is drained, and taking what is dead-lettered.
+ * are left, waiting until queues are drained, and taking what is dead-lettered (through {@link SqsDeadLetters}, which
+ * reassembles a letter and its reason however the mailbox wrote them: never read a dead-letter queue raw).
  *
  * <pre>{@code
  * QueueProbe probe = new QueueProbe(adminSqs);
- * probe.awaitDrained(queues.queueUrl(), Duration.ofSeconds(90));
+ * probe.awaitDrained(List.of(queues.queueUrl(), timerQueueUrl), Duration.ofSeconds(90));
  * List<QueueProbe.Dead> dead = probe.takeDeadLetters(queues.deadLetterQueueUrl(), 3, Duration.ofSeconds(10));
  * }</pre>
  *
@@ -36,22 +35,46 @@ import java.util.concurrent.locks.LockSupport;
 public final class QueueProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** The SQS adapter's attribute carrying the message id (a redrive may replace the deduplication id). */
-    private static final String ID_ATTRIBUTE = "fa-sqs-id";
-    /** The SQS adapter's attribute carrying a dead letter's reason. */
-    private static final String REASON_ATTRIBUTE = "fa-sqs-reason";
+    /** The reason a letter the queue moved by its redrive policy is given (SQS adds none). */
+    public static final String REDRIVE_REASON = "moved by the queue's redrive policy (no reason)";
 
     /**
-     * A message read from a dead-letter queue.
+     * A letter read from a dead-letter queue.
      *
-     * @param groupId   its message group (the actor's group id, or whatever a malformed message carried)
-     * @param messageId its id as sent
-     * @param type      its {@link Envelope#TYPE} attribute, or null
-     * @param sender    its {@link Envelope#SENDER} attribute (set on actor-to-actor messages), or null
-     * @param reason    why it was given up, or empty if the queue's redrive moved it
-     * @param body      its body as SQS holds it
+     * @param groupId        its message group (the actor's group id, or whatever a malformed message carried)
+     * @param messageId      its id as sent
+     * @param deadLetterId   its deduplication id on the dead-letter queue
+     * @param attributes     its attributes as sent (the runtime's envelope; the SQS adapter's own left out)
+     * @param reason         why it was given up, or empty if the queue's redrive moved it
+     * @param body           its body as text
      */
-    public record Dead(String groupId, String messageId, String type, String sender, String reason, String body) {
+    public record Dead(String groupId, String messageId, String deadLetterId, Map<String, String> attributes,
+                       String reason, String body) {
+        public Dead {
+            attributes = Map.copyOf(attributes);
+        }
+
+        static Dead of(StoredLetter l) {
+            return new Dead(l.groupId(), l.messageId(), l.deadLetterId(), l.attributes(), l.reason(),
+                    new String(l.body(), StandardCharsets.UTF_8));
+        }
+
+        /** Its {@link Envelope#TYPE} attribute, or null. */
+        public String type() {
+            return attributes.get(Envelope.TYPE);
+        }
+
+        /** The group id of the actor that sent it ({@link Envelope#FROM}), or null for a producer's message. */
+        public String sender() {
+            String from = attributes.get(Envelope.FROM);
+            return from == null ? null : from.split(" ", 2)[0];
+        }
+
+        /** Whether the queue moved it by its redrive policy (it then has no reason). */
+        public boolean movedByRedrive() {
+            return reason.isEmpty();
+        }
+
         /** The {@code amount} field of a JSON body, or 0 if there is none. */
         public long amount() {
             try {
@@ -62,17 +85,10 @@ public final class QueueProbe {
             }
         }
 
-        /** The same as a port {@link DeadLetter} (attributes: the type and sender, where present). */
+        /** The same as a port {@link DeadLetter}; a letter the queue moved gets {@link #REDRIVE_REASON}. */
         public DeadLetter toDeadLetter() {
-            Map<String, String> attributes = new LinkedHashMap<>();
-            if (type != null) {
-                attributes.put(Envelope.TYPE, type);
-            }
-            if (sender != null) {
-                attributes.put(Envelope.SENDER, sender);
-            }
-            return new DeadLetter(groupId == null ? "" : groupId, messageId == null ? "" : messageId, attributes,
-                    body.getBytes(StandardCharsets.UTF_8), reason);
+            return new DeadLetter(groupId, messageId, deadLetterId, attributes, body.getBytes(StandardCharsets.UTF_8),
+                    reason.isEmpty() ? REDRIVE_REASON : reason);
         }
     }
 
@@ -92,16 +108,34 @@ public final class QueueProbe {
         return a.values().stream().mapToLong(Long::parseLong).sum();
     }
 
+    /** {@link #remaining(String)} of every queue, summed. */
+    public long remaining(List<String> queueUrls) {
+        long sum = 0;
+        for (String url : queueUrls) {
+            sum += remaining(url);
+        }
+        return sum;
+    }
+
     /**
      * Waits until the queue is empty on two checks in a row; false if {@code timeout} passes first. Outgoing
      * messages are sent before their cause is deleted, so an empty queue means all work, including actor-to-actor
-     * messages, is done.
+     * messages, is done (timers aside: they wait in the timer queue, see {@link #drainedWithin(List, Duration)}).
      */
     public boolean drainedWithin(String queueUrl, Duration timeout) {
+        return drainedWithin(List.of(queueUrl), timeout);
+    }
+
+    /**
+     * Waits until every queue is empty, all at once, on two checks in a row; false if {@code timeout} passes first.
+     * With the mailbox queue and its timer queue: every message handled and every timer fired (a timer is scheduled
+     * before the message that set it is deleted, and forwarded before its carrier is deleted).
+     */
+    public boolean drainedWithin(List<String> queueUrls, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int zeros = 0;
         while (true) {
-            zeros = remaining(queueUrl) == 0 ? zeros + 1 : 0;
+            zeros = remaining(queueUrls) == 0 ? zeros + 1 : 0;
             if (zeros >= 2) {
                 return true;
             }
@@ -113,47 +147,49 @@ public final class QueueProbe {
     }
 
     /**
-     * Like {@link #drainedWithin} but throws if the queue is not drained in time.
+     * Like {@link #drainedWithin(String, Duration)} but throws if the queue is not drained in time.
      *
      * @throws IllegalStateException on timeout, with the number of messages left
      */
     public void awaitDrained(String queueUrl, Duration timeout) {
-        if (!drainedWithin(queueUrl, timeout)) {
-            throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting until queue "
-                    + queueUrl + " is drained (" + remaining(queueUrl) + " messages left)");
+        awaitDrained(List.of(queueUrl), timeout);
+    }
+
+    /**
+     * Like {@link #drainedWithin(List, Duration)} but throws if the queues are not drained in time.
+     *
+     * @throws IllegalStateException on timeout, with the number of messages left
+     */
+    public void awaitDrained(List<String> queueUrls, Duration timeout) {
+        if (!drainedWithin(queueUrls, timeout)) {
+            throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting until " + queueUrls
+                    + " are drained (" + remaining(queueUrls) + " messages left)");
         }
     }
 
     /**
      * Takes (receives and deletes) dead letters until at least {@code atLeast} were taken and the queue then looks
      * empty, or until {@code timeout} passes; returns what it took (fewer than {@code atLeast} only on timeout).
+     * Letters are read with {@link SqsDeadLetters}: a letter whose reason did not fit its copy comes with it.
      */
     public List<Dead> takeDeadLetters(String dlqUrl, int atLeast, Duration timeout) {
+        // the reader needs the mailbox queue only to move letters back, which a probe never does
+        SqsDeadLetters dlq = SqsDeadLetters.builder().client(sqs).queueUrl(dlqUrl).deadLetterQueueUrl(dlqUrl).build();
         List<Dead> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(out.size() >= atLeast ? 0 : 1).visibilityTimeout(60)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID,
-                            MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).messages();
-            for (Message m : got) {
-                Map<String, String> sys = m.attributesAsStrings();
-                String id = attr(m, ID_ATTRIBUTE);
-                String reason = attr(m, REASON_ATTRIBUTE);
-                out.add(new Dead(sys.get(MessageSystemAttributeName.MESSAGE_GROUP_ID.toString()),
-                        id != null ? id : sys.get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID.toString()),
-                        attr(m, Envelope.TYPE), attr(m, Envelope.SENDER), reason == null ? "" : reason, m.body()));
-                sqs.deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+            List<StoredLetter> got = dlq.receive(10, Duration.ofSeconds(60),
+                    Duration.ofSeconds(out.size() >= atLeast ? 0 : 1));
+            for (StoredLetter l : got) {
+                out.add(Dead.of(l));
             }
-            if ((got.isEmpty() && out.size() >= atLeast) || System.nanoTime() > deadline) {
+            if (!got.isEmpty()) {
+                dlq.delete(got);
+            }
+            // an empty receive may have held back a note whose copy was not in it: empty means nothing left
+            if ((got.isEmpty() && out.size() >= atLeast && remaining(dlqUrl) == 0) || System.nanoTime() > deadline) {
                 return out;
             }
         }
-    }
-
-    private static String attr(Message m, String name) {
-        MessageAttributeValue v = m.messageAttributes().get(name);
-        return v == null ? null : v.stringValue();
     }
 }
