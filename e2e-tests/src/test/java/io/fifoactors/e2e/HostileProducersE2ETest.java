@@ -103,7 +103,8 @@ class HostileProducersE2ETest {
                 "unauthenticated: the signature does not match"));
         hostile.add(new Raw("a forged credit signed with an unknown key", group, "forged-credit-key",
                 attrs("fa-type", "Credit", "fa-from", "account/victim 999999999998 " + now,
-                        "fa-auth", "k9:AAAAAAAAAAAAAAAAAAAAAA"), forgedCredit, "unauthenticated: signed with an unknown key"));
+                        "fa-auth", "k9:AAAAAAAAAAAAAAAAAAAAAA"), forgedCredit,
+                "unauthenticated: signed with an unknown key"));
         hostile.add(new Raw("a credit with fa-from and no fa-auth", group, "forged-credit-unsigned",
                 attrs("fa-type", "Credit", "fa-from", "account/victim 999999999997 " + now), forgedCredit,
                 "unauthenticated: an actor-to-actor message without fa-auth"));

@@ -76,6 +76,17 @@ final class LogCapture implements AutoCloseable {
         return start < 0 ? List.of() : all.subList(start + 1, all.size());
     }
 
+    /** The lines after the first one containing {@code from}. */
+    List<String> after(String from) {
+        List<String> all = lines();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).contains(from)) {
+                return all.subList(i + 1, all.size());
+            }
+        }
+        return List.of();
+    }
+
     @Override
     public void close() {
         System.setErr(original);

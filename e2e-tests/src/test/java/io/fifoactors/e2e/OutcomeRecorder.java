@@ -112,7 +112,8 @@ final class OutcomeRecorder implements OutcomeListener {
     Seen firstAfter(Instant from, Outcome.Kind kind) {
         Seen first = null;
         for (Seen s : outcomes) {
-            if (s.outcome().kind() == kind && !s.at().isBefore(from) && (first == null || s.at().isBefore(first.at()))) {
+            if (s.outcome().kind() == kind && !s.at().isBefore(from)
+                    && (first == null || s.at().isBefore(first.at()))) {
                 first = s;
             }
         }

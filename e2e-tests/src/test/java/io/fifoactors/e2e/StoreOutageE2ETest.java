@@ -3,17 +3,19 @@ package io.fifoactors.e2e;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * Item 1 of issue 10, the store outage: the ledger runs on a Poller over ElasticMQ and a dynalite that keeps its
  * tables on disk; while transfers run, dynalite is killed (SIGKILL to its own pid) and started again on the same
  * port and data directory after the outage length ({@value E2eSettings#OUTAGE_PROPERTY}, 15 s by default, 60 s in
- * the {@code long-outages} profile). Run with the queue redrive of the documented settings (maxReceiveCount 15,
- * maxAttempts 5) and with no redrive policy (runtime redrive). See {@link LedgerOutageRun} for the checks.
+ * the {@code soak} profile). Run with the queue redrive of the documented settings (maxReceiveCount 15,
+ * maxAttempts 5) and, in the full run ({@value E2eSettings#FULL_PROPERTY}), also with no redrive policy (runtime
+ * redrive). See {@link LedgerOutageRun} for the checks.
  */
 class StoreOutageE2ETest {
     private static RestartableDynalite dynalite;
@@ -31,8 +33,13 @@ class StoreOutageE2ETest {
         dynalite.close();
     }
 
+    /** Both redrive modes in the full run; by default only the queue's (the mailbox outage runs the runtime's). */
+    static List<Boolean> redriveModes() {
+        return E2eSettings.full() ? List.of(true, false) : List.of(true);
+    }
+
     @ParameterizedTest(name = "queue redrive: {0}")
-    @ValueSource(booleans = {true, false})
+    @MethodSource("redriveModes")
     void theLedgerRidesOutAKilledStore(boolean queueRedrive) {
         Duration length = E2eSettings.outage();
         LocalAws.Env env = aws.fresh("store", queueRedrive ? OptionalInt.of(15) : OptionalInt.empty(),
