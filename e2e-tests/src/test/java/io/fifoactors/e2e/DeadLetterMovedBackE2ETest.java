@@ -73,6 +73,8 @@ class DeadLetterMovedBackE2ETest {
             // 1. the poison message: retried, then dead-lettered with its cause; the actor and the other go on
             StoredLetter first = awaitLetter(dlq, Duration.ofSeconds(60));
             Instant firstAt = Instant.now();
+            Await.until("the first dead-lettering is reported", Duration.ofSeconds(10),
+                    () -> count(outcomes.of(group, "m-bad"), Outcome.Kind.DEAD_LETTERED) == 1);
             Await.until("the actor went on after it", Duration.ofSeconds(30),
                     () -> system.inspect(TestActors.FLAKY, actor).state().tags().equals(List.of("a", "c"))
                             && system.inspect(TestActors.FLAKY, "other").state().tags().size() == 5,
@@ -92,6 +94,9 @@ class DeadLetterMovedBackE2ETest {
             dlq.moveBack(List.of(first));
             StoredLetter second = awaitLetter(dlq, Duration.ofSeconds(60));
             Duration apart = Duration.between(firstAt, Instant.now());
+            // the outcome is reported once the letter is on the dead-letter queue: it may come a moment after it
+            Await.until("the second dead-lettering is reported", Duration.ofSeconds(10),
+                    () -> count(outcomes.of(group, "m-bad"), Outcome.Kind.DEAD_LETTERED) == 2);
             List<Outcome> secondRound = outcomes.of(group, "m-bad");
             checks.figure("second letter", second.messageId() + " (" + second.deadLetterId() + "): "
                     + second.reason() + "; " + apart.toMillis() + " ms after the first");
