@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Waiting on a condition with a timeout (checked every few milliseconds), never a fixed sleep. */
+/** Waiting on a condition with a deadline (checked every few milliseconds), never a fixed sleep. */
 final class Await {
     private Await() {
     }
@@ -18,12 +18,18 @@ final class Await {
     }
 
     static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+        until(what, timeout, Duration.ofMillis(20), condition, state);
+    }
+
+    /** Checks {@code condition} every {@code interval} (for conditions that cost requests to the servers). */
+    static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition,
+                      Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out after " + timeout.toSeconds() + " s waiting until " + what + " " + state.get());
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(interval.toMillis()));
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.fifoactors.e2e;
 
-import io.fifoactors.examples.demo.ScenarioReport;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,19 +19,12 @@ final class Checks {
     }
 
     Checks figure(String label, Object value) {
-        figures.add(String.format("  %-28s %s", label, value));
+        figures.add(String.format("  %-34s %s", label, value));
         return this;
     }
 
     Checks check(String name, boolean passed, String detail) {
         checks.add(new Check(name, passed, detail));
-        return this;
-    }
-
-    /** Adds the figures and checks of a demo report (the shared domain checks write into one). */
-    Checks add(ScenarioReport report) {
-        report.figures().forEach(this::figure);
-        report.checks().forEach(c -> check(c.name(), c.passed(), c.detail()));
         return this;
     }
 

@@ -1,9 +1,7 @@
 package io.fifoactors.e2e;
 
-import io.fifoactors.core.ActorId;
 import io.fifoactors.core.runtime.Outcome;
 
-import io.fifoactors.examples.demo.OutcomeLog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link ConsumerMain} in a child JVM on this JVM's class path; its outcome lines feed an {@link OutcomeLog}. */
+/** A {@link ConsumerMain} in a child JVM on this JVM's class path; its outcome lines feed an OutcomeRecorder. */
 final class ChildConsumer implements AutoCloseable {
     private final Process process;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -26,34 +24,33 @@ final class ChildConsumer implements AutoCloseable {
     private final List<String> otherLines = Collections.synchronizedList(new ArrayList<>());
     private final Thread reader;
 
-    private ChildConsumer(Process process, OutcomeLog log) {
+    private ChildConsumer(Process process, OutcomeRecorder outcomes) {
         this.process = process;
-        this.reader = new Thread(() -> read(log), "child-" + process.pid() + "-stdout");
+        this.reader = new Thread(() -> read(outcomes), "child-" + process.pid() + "-stdout");
         reader.setDaemon(true);
         reader.start();
     }
 
-    static ChildConsumer start(OutcomeLog log, String... args) throws IOException {
+    static ChildConsumer start(OutcomeRecorder outcomes, String... args) throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), ConsumerMain.class.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new ChildConsumer(p, log);
+        return new ChildConsumer(p, outcomes);
     }
 
-    private void read(OutcomeLog log) {
+    private void read(OutcomeRecorder outcomes) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith(ConsumerMain.OUTCOME + "\t")) {
                     String[] f = line.split("\t", -1);
-                    Outcome o = new Outcome(f[1].equals("-") ? null : ActorId.fromGroupId(f[1]), f[2],
-                            Outcome.Kind.valueOf(f[3]), f[4]);
-                    log.onOutcome(o);
-                    if (OutcomeLog.isDecision(o)) {
+                    Outcome o = new Outcome(f[1], f[2], Outcome.Kind.valueOf(f[3]), f[5], Integer.parseInt(f[4]));
+                    outcomes.onOutcome(o);
+                    if (o.kind() == Outcome.Kind.APPLIED || o.kind() == Outcome.Kind.REJECTED) {
                         decisions.incrementAndGet();
                     }
                 } else if (line.equals(ConsumerMain.READY)) {
@@ -74,6 +71,7 @@ final class ChildConsumer implements AutoCloseable {
         }
     }
 
+    /** Messages this child reported applied or rejected. */
     long decisions() {
         return decisions.get();
     }
@@ -92,7 +90,7 @@ final class ChildConsumer implements AutoCloseable {
         }
     }
 
-    /** SIGKILL (on Linux, destroyForcibly sends SIGKILL): no shutdown hook, no graceful stop, nothing flushed. */
+    /** SIGKILL (destroyForcibly on Linux): no shutdown hook, no graceful stop, nothing flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

@@ -3,33 +3,67 @@ package io.fifoactors.e2e;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.Effect;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Actor types made for the end-to-end tests: one whose handler can be held at a gate, one that can be poisoned. */
+/**
+ * Actor types made for the end-to-end tests: one whose handler fails while a test says so, one whose handler can be
+ * held at a gate, one whose handler hangs, and one with timers. The switches are static (the handlers are not pure
+ * while a test holds one; that is the point).
+ */
 final class TestActors {
     private TestActors() {
     }
 
-    /** What both test actors keep: how many messages they applied, and their tags in order. */
-    record Tags(long count, List<String> tags) {
-        static final Tags EMPTY = new Tags(0, List.of());
+    /** What the tag-keeping actors keep: their tags in the order applied. */
+    record Tags(List<String> tags) {
+        static final Tags EMPTY = new Tags(List.of());
 
         Tags plus(String tag) {
             List<String> t = new ArrayList<>(tags);
             t.add(tag);
-            return new Tags(count + 1, t);
+            return new Tags(List.copyOf(t));
+        }
+
+        long count(String tag) {
+            return tags.stream().filter(tag::equals).count();
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ gate
+    // ------------------------------------------------------------------------------------------------ flaky
 
-    sealed interface GateMessage permits Hit {
+    sealed interface FlakyMessage {
+    }
+
+    /** A task; while its tag is in {@link #BROKEN} the handler throws. */
+    record Work(String tag) implements FlakyMessage {
+    }
+
+    /** Tags whose handling fails (a bug the operator fixes later). */
+    static final Set<String> BROKEN = ConcurrentHashMap.newKeySet();
+
+    static final ActorType<Tags, FlakyMessage> FLAKY = ActorType.builder("flaky", Tags.class, FlakyMessage.class)
+            .initialState(id -> Tags.EMPTY)
+            .on(Work.class, (state, w, ctx) -> {
+                if (BROKEN.contains(w.tag())) {
+                    throw new IllegalStateException("the handler of " + w.tag() + " is broken");
+                }
+                return Effect.persist(state.plus(w.tag()));
+            })
+            .build();
+
+    // ------------------------------------------------------------------------------------------------ gated
+
+    sealed interface GateMessage {
     }
 
     record Hit(String tag) implements GateMessage {
@@ -52,12 +86,12 @@ final class TestActors {
 
     static final ActorType<Tags, GateMessage> GATED = ActorType.builder("gated", Tags.class, GateMessage.class)
             .initialState(id -> Tags.EMPTY)
-            .handler((state, message, ctx) -> {
-                Hit hit = (Hit) message;
+            .handlerTimeout(Duration.ofMinutes(2))
+            .on(Hit.class, (state, hit, ctx) -> {
                 Gate g = GATES.get(hit.tag());
                 if (g != null && g.calls.incrementAndGet() == 1) {
                     g.entered.countDown();
-                    if (!g.open.await(60, TimeUnit.SECONDS)) {
+                    if (!g.open.await(90, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the test never opened the gate");
                     }
                 }
@@ -65,23 +99,89 @@ final class TestActors {
             })
             .build();
 
-    // ------------------------------------------------------------------------------------------------ worker
+    // ------------------------------------------------------------------------------------------------ hanging
 
-    sealed interface WorkerMessage permits Task {
+    sealed interface HangMessage {
     }
 
-    /** A task; the tag "poison" makes the handler throw every time. */
-    record Task(String tag) implements WorkerMessage {
+    /** A task; the tag {@code "hang"} blocks its handler until {@link #RELEASE} opens, ignoring interrupts. */
+    record Task(String tag) implements HangMessage {
     }
 
-    static final ActorType<Tags, WorkerMessage> WORKER = ActorType.builder("worker", Tags.class, WorkerMessage.class)
+    /** The time limit of the hanging actor type. */
+    static final Duration HANG_LIMIT = Duration.ofSeconds(2);
+    /** Opened by the test at its end: the hung handler calls return then. */
+    static volatile CountDownLatch RELEASE = new CountDownLatch(1);
+    /** Handler calls that hung, and those of them that returned after the release. */
+    static final AtomicInteger HUNG = new AtomicInteger();
+    static final AtomicInteger RETURNED = new AtomicInteger();
+
+    static final ActorType<Tags, HangMessage> HANGING = ActorType.builder("hanging", Tags.class, HangMessage.class)
             .initialState(id -> Tags.EMPTY)
-            .handler((state, message, ctx) -> {
-                Task t = (Task) message;
-                if (t.tag().equals("poison")) {
-                    throw new IllegalStateException("this task always fails");
+            .handlerTimeout(HANG_LIMIT)
+            .on(Task.class, (state, t, ctx) -> {
+                if (t.tag().equals("hang")) {
+                    HUNG.incrementAndGet();
+                    CountDownLatch release = RELEASE;
+                    boolean interrupted = false;
+                    // a handler stuck in something that does not answer interrupts (a native call, a lock)
+                    while (true) {
+                        try {
+                            release.await();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    RETURNED.incrementAndGet();
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 return Effect.persist(state.plus(t.tag()));
+            })
+            .build();
+
+    // ------------------------------------------------------------------------------------------------ timers
+
+    sealed interface TimerMessage {
+    }
+
+    /** Start (or replace) timer {@code key} to fire after {@code delayMillis}. */
+    record StartTimer(String key, long delayMillis) implements TimerMessage {
+    }
+
+    /** Cancel timer {@code key}. */
+    record CancelTimer(String key) implements TimerMessage {
+    }
+
+    /** What a timer delivers when it fires. */
+    record Fire(String key) implements TimerMessage {
+    }
+
+    /** Each timer's due time, and when its firing was handled (the runtime's clock). */
+    record Timers(Map<String, Instant> due, Map<String, Instant> fired, List<String> cancelled) {
+        static final Timers EMPTY = new Timers(Map.of(), Map.of(), List.of());
+    }
+
+    static final ActorType<Timers, TimerMessage> TIMER = ActorType.builder("timer", Timers.class, TimerMessage.class)
+            .initialState(id -> Timers.EMPTY)
+            .on(StartTimer.class, (s, m, ctx) -> {
+                Instant due = ctx.now().plusMillis(m.delayMillis());
+                Map<String, Instant> d = new LinkedHashMap<>(s.due());
+                d.put(m.key(), due);
+                return Effect.persist(new Timers(d, s.fired(), s.cancelled()),
+                        ctx.startTimerAt(m.key(), due, new Fire(m.key())));
+            })
+            .on(CancelTimer.class, (s, m, ctx) -> {
+                List<String> c = new ArrayList<>(s.cancelled());
+                c.add(m.key());
+                return Effect.persist(new Timers(s.due(), s.fired(), c), ctx.cancelTimer(m.key()));
+            })
+            .on(Fire.class, (s, m, ctx) -> {
+                Map<String, Instant> f = new LinkedHashMap<>(s.fired());
+                f.put(m.key(), ctx.now());
+                return Effect.persist(new Timers(s.due(), f, s.cancelled()));
             })
             .build();
 }
