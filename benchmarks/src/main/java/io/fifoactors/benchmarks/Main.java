@@ -43,6 +43,9 @@ public final class Main {
             "  --item-accounts N   default 200: a second in-memory ledger for the item size distribution",
             "  --b2-accounts N     default 200       --b2-messages N   default 1000 (per workload and design)",
             "  --b2-burst N        default 5: consecutive transactions per account in the bursts workload",
+            "  --b2-workloads LIST comma list of: plain,bursts,backlog (default all)",
+            "  --b1-warmup BOOL    default true (false with --quick): run every B1 contender once on a smaller",
+            "                      workload first",
             "  --b3-messages N     default 20000     --b3-accounts N   default 10000",
             "  --b4-messages N     default 20000     --b4-accounts N   default 1000");
 
@@ -126,6 +129,8 @@ public final class Main {
         int b2Accounts = 200;
         int b2Messages = 1_000;
         int b2Burst = 5;
+        List<String> b2Workloads = List.of("plain", "bursts", "backlog");
+        boolean b1Warmup = true;
         int b3Messages = 20_000;
         int b3Accounts = 10_000;
         int b4Messages = 20_000;
@@ -136,6 +141,7 @@ public final class Main {
             for (String a : args) {
                 if (a.equals("--quick")) {
                     o.quick = true;
+                    o.b1Warmup = false;
                     o.b1Accounts = 1_000;
                     o.b1Messages = 50_000;
                     o.itemAccounts = 50;
@@ -166,6 +172,8 @@ public final class Main {
                     case "--b2-accounts" -> o.b2Accounts = positive(a, v);
                     case "--b2-messages" -> o.b2Messages = positive(a, v);
                     case "--b2-burst" -> o.b2Burst = positive(a, v);
+                    case "--b2-workloads" -> o.b2Workloads = List.of(v.split(","));
+                    case "--b1-warmup" -> o.b1Warmup = Boolean.parseBoolean(v);
                     case "--b3-messages" -> o.b3Messages = positive(a, v);
                     case "--b3-accounts" -> o.b3Accounts = positive(a, v);
                     case "--b4-messages" -> o.b4Messages = positive(a, v);
@@ -249,10 +257,14 @@ public final class Main {
         if (o.b1Only.contains("es")) {
             contenders.put("es", x -> PekkoThroughput.run(PekkoThroughput.Kind.EVENT_SOURCED, x));
         }
-        out.printf(Locale.ROOT, "Warm-up: every contender runs once on %,d accounts / %,d transactions first (not "
-                + "reported).%n%n", warm.accounts(), warm.transactions().size());
-        for (var c : contenders.values()) {
-            c.apply(warm);
+        if (o.b1Warmup) {
+            out.printf(Locale.ROOT, "Warm-up: every contender runs once on %,d accounts / %,d transactions first (not "
+                    + "reported).%n%n", warm.accounts(), warm.transactions().size());
+            for (var c : contenders.values()) {
+                c.apply(warm);
+            }
+        } else {
+            out.printf(Locale.ROOT, "No warm-up (--quick or --b1-warmup false).%n%n");
         }
         List<RuntimeThroughput.Result> results = new ArrayList<>();
         for (var c : contenders.values()) {
@@ -273,6 +285,11 @@ public final class Main {
                     r.bytesPerHandled(), r.cpuMicrosPerHandled(), r.moneyConserved() ? "yes" : "NO", r.failed());
         }
         out.printf(Locale.ROOT, "%nAt the end: %s.%n", load());
+        for (RuntimeThroughput.Result r : results) {
+            if (!r.note().isEmpty()) {
+                out.printf(Locale.ROOT, "%n%s: %s.%n", r.name(), r.note());
+            }
+        }
         out.printf(Locale.ROOT, "%nHandled = transactions + the credits that successful transfers caused (%,d here). "
                 + "Bytes allocated and CPU: summed over every Java thread of the JVM between the start and the end of "
                 + "the timed phase (com.sun.management.ThreadMXBean.getThreadAllocatedBytes and getThreadCpuTime: the "
@@ -379,13 +396,19 @@ public final class Main {
         record Case(String name, LedgerWorkload w, AwsRequests.Mode mode) {
         }
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("plain ledger", LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed),
-                AwsRequests.Mode.STREAMING));
-        cases.add(new Case(String.format(Locale.ROOT, "bursts of %d per account", o.b2Burst),
-                LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, o.b2Burst, o.seed),
-                AwsRequests.Mode.STREAMING));
-        cases.add(new Case("from a backlog", LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed),
-                AwsRequests.Mode.BACKLOG));
+        if (o.b2Workloads.contains("plain")) {
+            cases.add(new Case("plain ledger", LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed),
+                    AwsRequests.Mode.STREAMING));
+        }
+        if (o.b2Workloads.contains("bursts")) {
+            cases.add(new Case(String.format(Locale.ROOT, "bursts of %d per account", o.b2Burst),
+                    LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, o.b2Burst, o.seed),
+                    AwsRequests.Mode.STREAMING));
+        }
+        if (o.b2Workloads.contains("backlog")) {
+            cases.add(new Case("from a backlog", LedgerWorkload.generate(o.b2Accounts, o.b2Messages, 0.5, 1, o.seed),
+                    AwsRequests.Mode.BACKLOG));
+        }
         List<AwsRequests.Figures> all = new ArrayList<>();
         try (AwsRequests.Env env = new AwsRequests.Env()) {
             for (Case c : cases) {

@@ -110,18 +110,25 @@ final class RuntimeThroughput {
             long enqueued0 = mailbox.enqueuedCount();
             long settled0 = counts.settled.sum();
             System.gc();
+            Poller.Stats stats0 = poller.stats();
             ThreadCost before = ThreadCost.snapshot();
             long t0 = System.nanoTime();
             produce(ingress, w.transactions(), mailbox);
             double seconds = (System.nanoTime() - t0) / 1e9;
             ThreadCost.Delta cost = ThreadCost.snapshot().since(before);
+            Poller.Stats stats = poller.stats();
+            long batches = stats.batches() - stats0.batches();
+            long receives = stats.receives() - stats0.receives();
+            String note = String.format(java.util.Locale.ROOT, "%,d batches of %.2f messages on average; %,d "
+                    + "receives, %,d of them empty", batches, (stats.messages() - stats0.messages())
+                    / (double) Math.max(1, batches), receives, stats.emptyReceives() - stats0.emptyReceives());
             long handled = mailbox.enqueuedCount() - enqueued0;
             long settled = counts.settled.sum() - settled0;
             if (settled != handled) {
                 throw new IllegalStateException("fifo-actors: " + settled + " outcomes for " + handled + " messages");
             }
             return new Result(name(consumers), w.transactions().size(), handled, seconds, counts.retried.sum(),
-                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), itemSizes(store), "");
+                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), itemSizes(store), note);
         } finally {
             poller.shutdown(Duration.ofSeconds(10));
         }
