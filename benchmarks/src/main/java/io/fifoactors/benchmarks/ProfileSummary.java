@@ -33,17 +33,22 @@ final class ProfileSummary {
         Map<String, Long> allocSites = new HashMap<>();
         Map<String, Long> allocClasses = new HashMap<>();
         long allocated = 0;
+        Map<String, Long> blockedOn = new HashMap<>();
+        Map<String, Long> blockedAt = new HashMap<>();
+        long blockedNanos = 0;
         long samples = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
                 String type = e.getEventType().getName();
                 boolean alloc = type.equals("jdk.ObjectAllocationSample");
-                if (!type.equals("jdk.ExecutionSample") && !alloc) {
+                boolean monitor = type.equals("jdk.JavaMonitorEnter");
+                if (!type.equals("jdk.ExecutionSample") && !alloc && !monitor) {
                     continue;
                 }
                 if (!threadPrefix.isEmpty()) {
-                    jdk.jfr.consumer.RecordedThread t = alloc ? e.getThread("eventThread") : e.getThread("sampledThread");
+                    jdk.jfr.consumer.RecordedThread t = alloc || monitor ? e.getThread("eventThread")
+                            : e.getThread("sampledThread");
                     String name = t == null ? null : t.getJavaName();
                     if (name == null || !name.startsWith(threadPrefix)) {
                         continue;
@@ -54,6 +59,13 @@ final class ProfileSummary {
                     continue;
                 }
                 List<RecordedFrame> frames = st.getFrames();
+                if (monitor) {
+                    long nanos = e.getDuration().toNanos();
+                    blockedNanos += nanos;
+                    blockedOn.merge(e.getClass("monitorClass").getName(), nanos, Long::sum);
+                    blockedAt.merge(allocationSite(frames), nanos, Long::sum);
+                    continue;
+                }
                 if (alloc) {
                     long weight = e.getLong("weight");
                     allocated += weight;
@@ -80,29 +92,47 @@ final class ProfileSummary {
                 + "ProfileSummary.area)", areas, samples, top);
         table(out, "top frames by self time (the frame on top of the stack)", self, samples, top);
         table(out, "top frames by inclusive time (the frame anywhere on the stack)", total, samples, top);
+        if (blockedNanos > 0) {
+            out.printf(Locale.ROOT, "%,d ms blocked entering contended monitors (jdk.JavaMonitorEnter events, which "
+                    + "the profile settings record from 10 ms up: the long waits only)%n%n", blockedNanos / 1_000_000);
+            table(out, "blocked time by monitor class", millis(blockedOn), blockedNanos / 1_000_000, top, "ms", 1);
+            table(out, "blocked time by site (the innermost fifo-actors frame, and the frame that entered)",
+                    millis(blockedAt), blockedNanos / 1_000_000, top, "ms", 1);
+        }
         if (allocated > 0) {
             out.printf(Locale.ROOT, "%,d MB allocated in all (jdk.ObjectAllocationSample weights: an estimate)%n%n",
                     allocated >> 20);
-            table(out, "allocation by class (share of the sampled weight)", allocClasses, allocated, top);
+            table(out, "allocation by class (share of the sampled weight)", allocClasses, allocated, top, "MB",
+                    1 << 20);
             table(out, "allocation by site (the innermost fifo-actors frame, and the frame that allocated)",
-                    allocSites, allocated, top);
+                    allocSites, allocated, top, "MB", 1 << 20);
         }
     }
 
     private static void table(PrintStream out, String title, Map<String, Long> counts, long samples, int top) {
-        long total = samples;
+        table(out, title, counts, samples, top, "samples", 1);
+    }
+
+    private static void table(PrintStream out, String title, Map<String, Long> counts, long samples, int top,
+                              String unit, long divisor) {
         out.println("### " + title);
         out.println();
-        out.println(total > 1_000_000 ? "| share | MB | frame |" : "| share | samples | frame |");
+        out.println("| share | " + unit + " | frame |");
         out.println("| ---: | ---: | --- |");
         List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
         sorted.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
         for (int i = 0; i < Math.min(top, sorted.size()); i++) {
             Map.Entry<String, Long> e = sorted.get(i);
             out.printf(Locale.ROOT, "| %.1f%% | %,d | `%s` |%n", 100.0 * e.getValue() / samples,
-                    total > 1_000_000 ? e.getValue() >> 20 : e.getValue(), e.getKey());
+                    e.getValue() / divisor, e.getKey());
         }
         out.println();
+    }
+
+    private static Map<String, Long> millis(Map<String, Long> nanos) {
+        Map<String, Long> m = new HashMap<>();
+        nanos.forEach((k, v) -> m.put(k, v / 1_000_000));
+        return m;
     }
 
     /** The innermost io.fifoactors frame and the allocating frame, or the allocating frame alone. */

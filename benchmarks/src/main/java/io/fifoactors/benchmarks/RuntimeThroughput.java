@@ -49,7 +49,8 @@ final class RuntimeThroughput {
      *                       ({@link DynamoDbStateStore#itemSizeBytes}), sorted; empty for others
      */
     record Result(String name, long external, long handled, double seconds, long failed, boolean moneyConserved,
-                  long allocatedBytes, long cpuNanos, long[] itemSizes, String note) {
+                  long allocatedBytes, long cpuNanos, long producerBytes, long producerCpuNanos, long[] itemSizes,
+                  String note) {
         double externalPerSecond() {
             return external / seconds;
         }
@@ -128,7 +129,8 @@ final class RuntimeThroughput {
                 throw new IllegalStateException("fifo-actors: " + settled + " outcomes for " + handled + " messages");
             }
             return new Result(name(consumers), w.transactions().size(), handled, seconds, counts.retried.sum(),
-                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), itemSizes(store), note);
+                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), itemSizes(store),
+                    note);
         } finally {
             poller.shutdown(Duration.ofSeconds(10));
         }

@@ -26,9 +26,11 @@ final class ThreadCost {
     }
 
     private final Map<Long, long[]> byThread;
+    private final long caller;
 
-    private ThreadCost(Map<Long, long[]> byThread) {
+    private ThreadCost(Map<Long, long[]> byThread, long caller) {
         this.byThread = byThread;
+        this.caller = caller;
     }
 
     /** The counters of every live thread now. */
@@ -42,22 +44,33 @@ final class ThreadCost {
                 m.put(ids[i], new long[] {bytes[i], Math.max(0, cpu[i])});
             }
         }
-        return new ThreadCost(m);
+        return new ThreadCost(m, Thread.currentThread().getId());
     }
 
     /** Bytes allocated and CPU nanoseconds used from {@code before} to this snapshot, summed over threads. */
     Delta since(ThreadCost before) {
         long bytes = 0;
         long cpu = 0;
+        long callerBytes = 0;
+        long callerCpu = 0;
         for (Map.Entry<Long, long[]> e : byThread.entrySet()) {
             long[] b = before.byThread.getOrDefault(e.getKey(), new long[2]);
-            bytes += Math.max(0, e.getValue()[0] - b[0]);
-            cpu += Math.max(0, e.getValue()[1] - b[1]);
+            long db = Math.max(0, e.getValue()[0] - b[0]);
+            long dc = Math.max(0, e.getValue()[1] - b[1]);
+            bytes += db;
+            cpu += dc;
+            if (e.getKey() == caller) {
+                callerBytes = db;
+                callerCpu = dc;
+            }
         }
-        return new Delta(bytes, cpu);
+        return new Delta(bytes, cpu, callerBytes, callerCpu);
     }
 
-    /** What the threads spent. */
-    record Delta(long allocatedBytes, long cpuNanos) {
+    /**
+     * What the threads spent; {@code caller*}: the part of the thread that took the snapshots (the benchmark's
+     * producer, which also waits for the run to end).
+     */
+    record Delta(long allocatedBytes, long cpuNanos, long callerBytes, long callerCpuNanos) {
     }
 }
