@@ -6,6 +6,7 @@ import io.fifoactors.property.Gen;
 import io.fifoactors.property.Property;
 
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -41,12 +42,12 @@ public final class SimulationProperty<W> {
 
     private final Gen<W> workloads;
     private final Gen<Setup> setups;
-    private final Consumer<ActorSystem.Builder> actors;
+    private final BiConsumer<ActorSystem.Builder, Setup> actors;
     private final Integer tries;
     private final Long seed;
     private final Consumer<Simulation.Builder> simulation;
 
-    private SimulationProperty(Gen<W> workloads, Gen<Setup> setups, Consumer<ActorSystem.Builder> actors,
+    private SimulationProperty(Gen<W> workloads, Gen<Setup> setups, BiConsumer<ActorSystem.Builder, Setup> actors,
                                Integer tries, Long seed, Consumer<Simulation.Builder> simulation) {
         this.workloads = workloads;
         this.setups = setups;
@@ -64,6 +65,15 @@ public final class SimulationProperty<W> {
 
     /** Registers the actor types and runtime settings (required). */
     public SimulationProperty<W> actors(Consumer<ActorSystem.Builder> actors) {
+        Objects.requireNonNull(actors, "actors");
+        return actors((b, setup) -> actors.accept(b));
+    }
+
+    /**
+     * Registers the actor types and runtime settings of each try from its {@link Setup}, so settings vary with the
+     * try and shrink with it: {@code .actors((b, setup) -> b.register(T).recordCache(setup.seed() % 2 == 0 ? 100 : 0))}.
+     */
+    public SimulationProperty<W> actors(BiConsumer<ActorSystem.Builder, Setup> actors) {
         return new SimulationProperty<>(workloads, setups, Objects.requireNonNull(actors, "actors"), tries, seed,
                 simulation);
     }
@@ -100,21 +110,42 @@ public final class SimulationProperty<W> {
         if (seed != null) {
             p = p.seed(seed);
         }
-        p.check((workload, setup) -> {
-            World world = new World(builder(setup), setup);
-            try {
-                check.check(workload, world);
-            } catch (AssertionError | Exception e) {
-                Simulation.RunResult r = world.lastRun();
-                throw new AssertionError(e.getMessage() + (r == null ? "" : "\nlast run: " + r), e);
-            } finally {
-                world.close();
-            }
-        });
+        p.check((workload, setup) -> once(workload, setup, check));
+    }
+
+    /**
+     * Checks one given workload under one given setup (a regression case, or a failure's shrunk example replayed as
+     * a plain test): {@code property.checkExample(List.of(5, 7), Setup.quiet(1), check)}.
+     */
+    public void checkExample(W workload, Setup setup, Check<W> check) {
+        if (actors == null) {
+            throw new IllegalStateException("SimulationProperty needs actors(b -> b.register(...))");
+        }
+        Objects.requireNonNull(setup, "setup");
+        try {
+            once(workload, setup, check);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
+    private void once(W workload, Setup setup, Check<W> check) throws Exception {
+        World world = new World(builder(setup), setup);
+        try {
+            check.check(workload, world);
+        } catch (AssertionError | Exception e) {
+            Simulation.RunResult r = world.lastRun();
+            throw new AssertionError(e.getMessage() + (r == null ? "" : "\nlast run: " + r), e);
+        } finally {
+            world.close();
+        }
     }
 
     private Simulation.Builder builder(Setup setup) {
-        Simulation.Builder b = Simulation.builder().configure(actors).consumers(setup.consumers())
+        Simulation.Builder b = Simulation.builder().configure(sb -> actors.accept(sb, setup))
+                .consumers(setup.consumers())
                 .batchSize(setup.batchSize()).faults(setup.faults()).seed(setup.seed());
         if (setup.queueRedrive() > 0) {
             b.queueRedrive(setup.queueRedrive());

@@ -57,4 +57,25 @@ class SimulationPropertyTest {
         assertEquals(List.of(7), f.shrunk().get(0), "the smallest workload that shows the bug");
         assertTrue(f.getMessage().contains(".seed(42)") || f.getMessage().contains("seed 42"), f.getMessage());
     }
+
+    @Test
+    void aGivenExampleIsCheckedAsIsAndSettingsFollowTheSetup() {
+        ActorType<Total, Msg> buggy = adder(true);
+        SimulationProperty<List<Integer>> p = SimulationProperty.forAll(AMOUNTS).actors(b -> b.register(buggy));
+        p.checkExample(List.of(1, 2), Setup.quiet(3), (amounts, world) -> sumsUp(amounts, world, buggy));
+        AssertionError e = assertThrows(AssertionError.class, () -> p.checkExample(List.of(7), Setup.quiet(3),
+                (amounts, world) -> sumsUp(amounts, world, buggy)));
+        assertTrue(e.getMessage().contains("expected: <7> but was: <14>"), e.getMessage());
+
+        ActorType<Total, Msg> type = adder(false);
+        java.util.Set<Integer> caches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        SimulationProperty.forAll(AMOUNTS).tries(20)
+                .actors((b, setup) -> {
+                    int cache = setup.consumers() % 2 == 0 ? 100 : 0;
+                    caches.add(cache);
+                    b.register(type).recordCache(cache);
+                })
+                .check((amounts, world) -> sumsUp(amounts, world, type));
+        assertEquals(java.util.Set.of(0, 100), caches, "settings chosen per try from its setup");
+    }
 }

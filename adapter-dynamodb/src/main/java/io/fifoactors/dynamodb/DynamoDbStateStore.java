@@ -6,6 +6,7 @@ import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Attention;
 import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
@@ -31,6 +32,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A {@link StateStore} on one DynamoDB table: one item per actor, keyed by the actor's group id, replaced as a whole
@@ -53,9 +56,13 @@ import java.util.regex.Pattern;
  *
  * <p>Actor record item (short attribute names, because names count against the 400 KB item size and the capacity
  * units): {@code pk} (S, the partition key) = {@link ActorId#groupId()}, {@code v} (N) = version, {@code s} (B) =
- * state bytes, {@code c} (B) = control bytes. Empty byte arrays are stored as empty binary values, which DynamoDB
- * accepts for non-key attributes; a missing {@code s} or {@code c} reads as empty. Record items have no expiry
- * attribute, so the table's Time To Live never touches them.
+ * state bytes, {@code c} (B) = control bytes, and {@code attn} (S) = the record's {@link StoredRecord#attention()}
+ * codes sorted and space-separated ({@code "failing parked"}), only when it has any: the item then appears in the
+ * sparse global secondary index {@value #ATTENTION_INDEX} (keys only), which {@link DynamoDbAttentionIndex} lists,
+ * and a commit without attention removes it from there. Empty byte arrays are stored as empty binary values, which
+ * DynamoDB accepts for non-key attributes; a missing {@code s} or {@code c} reads as empty; unknown attention codes
+ * (a newer runtime's) are ignored on load. Record items have no expiry attribute, so the table's Time To Live never
+ * touches them.
  *
  * <p>Archive chunk item: {@code pk} (S) = {@code groupId + " archive " + chunkId}, {@code a} (B) = the chunk's bytes,
  * and the expiry attribute ({@value #DEFAULT_TTL_ATTRIBUTE} unless {@link Builder#ttlAttribute} says otherwise; N) =
@@ -79,6 +86,17 @@ public final class DynamoDbStateStore implements StateStore {
     static final String STATE = "s";
     static final String CONTROL = "c";
     static final String ARCHIVE_DATA = "a";
+    /**
+     * The record's attention codes ({@link Attention#code()}), sorted and space-separated, present only when the
+     * record needs attention: the partition key of the sparse index {@value #ATTENTION_INDEX}.
+     */
+    public static final String ATTENTION_ATTRIBUTE = "attn";
+    /**
+     * The global secondary index of the actors needing attention: partition key {@value #ATTENTION_ATTRIBUTE} (S),
+     * sort key {@code pk} (S), projection KEYS_ONLY. Sparse: only record items with {@value #ATTENTION_ATTRIBUTE}
+     * are in it. See {@link DynamoDbAttentionIndex}.
+     */
+    public static final String ATTENTION_INDEX = "attention";
     /** The default name of the archive chunks' expiry attribute, the one the table's Time To Live watches. */
     public static final String DEFAULT_TTL_ATTRIBUTE = "ttl";
     /**
@@ -108,7 +126,7 @@ public final class DynamoDbStateStore implements StateStore {
 
     /** Names allowed for the expiry attribute: short, plain, and none of the store's own. */
     static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,254}");
-    static final Set<String> OWN_ATTRIBUTES = Set.of(PK, VERSION, STATE, CONTROL, ARCHIVE_DATA);
+    static final Set<String> OWN_ATTRIBUTES = Set.of(PK, VERSION, STATE, CONTROL, ARCHIVE_DATA, ATTENTION_ATTRIBUTE);
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStateStore.class);
     private static final byte[] NO_BYTES = new byte[0];
@@ -207,6 +225,18 @@ public final class DynamoDbStateStore implements StateStore {
         return tableName;
     }
 
+    /**
+     * The actors of this store's table that need attention, read from its sparse index (see
+     * {@link DynamoDbAttentionIndex}).
+     *
+     * <pre>{@code
+     * store.attentionIndex().list(100).forEach(a -> System.out.println(a.actor() + " " + a.attention()));
+     * }</pre>
+     */
+    public DynamoDbAttentionIndex attentionIndex() {
+        return DynamoDbAttentionIndex.builder().client(client).tableName(tableName).build();
+    }
+
     /** The name of the archive chunks' expiry attribute (epoch seconds). */
     public String ttlAttribute() {
         return ttlAttribute;
@@ -221,10 +251,32 @@ public final class DynamoDbStateStore implements StateStore {
     public static long itemSizeBytes(ActorId id, StoredRecord record) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(record, "record");
+        String attention = attentionValue(record.attention());
         return PK.length() + ItemSizes.utf8Length(id.groupId())
                 + VERSION.length() + ItemSizes.numberSize(Long.toString(record.version()))
                 + STATE.length() + record.state().length
-                + CONTROL.length() + record.control().length;
+                + CONTROL.length() + record.control().length
+                + (attention == null ? 0 : ATTENTION_ATTRIBUTE.length() + attention.length());
+    }
+
+    /** The {@value #ATTENTION_ATTRIBUTE} value of a record: its codes sorted, space-separated; null if none. */
+    static String attentionValue(Set<Attention> attention) {
+        if (attention.isEmpty()) {
+            return null;
+        }
+        return attention.stream().map(Attention::code).sorted().collect(Collectors.joining(" "));
+    }
+
+    /** The attention of an {@value #ATTENTION_ATTRIBUTE} value; unknown codes (a newer runtime's) are left out. */
+    static Set<Attention> parseAttention(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        EnumSet<Attention> out = EnumSet.noneOf(Attention.class);
+        for (String code : value.trim().split(" +")) {
+            Attention.fromCode(code).ifPresent(out::add);
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ records
@@ -340,6 +392,10 @@ public final class DynamoDbStateStore implements StateStore {
         item.put(VERSION, AttributeValue.fromN(Long.toString(next.version())));
         item.put(STATE, AttributeValue.fromB(SdkBytes.fromByteArray(next.state())));
         item.put(CONTROL, AttributeValue.fromB(SdkBytes.fromByteArray(next.control())));
+        String attention = attentionValue(next.attention());
+        if (attention != null) {
+            item.put(ATTENTION_ATTRIBUTE, AttributeValue.fromS(attention));
+        }
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(tableName).item(item)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
         if (capacityListener != null) {
@@ -522,7 +578,9 @@ public final class DynamoDbStateStore implements StateStore {
             throw new PermanentFailureException("item of " + id + " in table " + tableName + " has version "
                     + version + "; versions start at 1");
         }
-        return new StoredRecord(version, bytes(id, item, STATE), bytes(id, item, CONTROL));
+        AttributeValue attn = item.get(ATTENTION_ATTRIBUTE);
+        return new StoredRecord(version, bytes(id, item, STATE), bytes(id, item, CONTROL),
+                parseAttention(attn == null ? null : attn.s()));
     }
 
     private byte[] bytes(ActorId id, Map<String, AttributeValue> item, String name) {
@@ -570,7 +628,7 @@ public final class DynamoDbStateStore implements StateStore {
         /**
          * The archive chunks' expiry attribute (default {@value #DEFAULT_TTL_ATTRIBUTE}): the one the table's Time To
          * Live is enabled on, as {@link DynamoDbTableProvisioner.Builder#ttlAttribute} does. A letter or '_', then up
-         * to 254 letters, digits, '_', '-' or '.'; not one of the store's own attributes ({@code pk v s c a}).
+         * to 254 letters, digits, '_', '-' or '.'; not one of the store's own attributes ({@code pk v s c a attn}).
          */
         public Builder ttlAttribute(String ttlAttribute) {
             this.ttlAttribute = ttlAttribute;

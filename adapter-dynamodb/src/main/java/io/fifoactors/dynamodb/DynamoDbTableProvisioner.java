@@ -19,6 +19,14 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -35,13 +43,39 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Creates the table a {@link DynamoDbStateStore} needs, idempotently: on-demand billing (PAY_PER_REQUEST), the
- * single hash key {@code pk} of type S, and Time To Live on the archive chunks' expiry attribute
- * ({@value DynamoDbStateStore#DEFAULT_TTL_ATTRIBUTE} unless {@link Builder#ttlAttribute} says otherwise), so that
- * DynamoDB deletes expired chunks. For tests, demos and first deployments; production stacks usually create the
- * table with their infrastructure code, with the same key schema and TTL attribute.
+ * single hash key {@code pk} of type S, the sparse global secondary index of the actors needing attention, and Time
+ * To Live on the archive chunks' expiry attribute ({@value DynamoDbStateStore#DEFAULT_TTL_ATTRIBUTE} unless
+ * {@link Builder#ttlAttribute} says otherwise), so that DynamoDB deletes expired chunks. For tests, demos and first
+ * deployments; production stacks usually create the table with their infrastructure code, with the same key schema,
+ * index and TTL attribute.
+ *
+ * <p>The index: name {@value DynamoDbStateStore#ATTENTION_INDEX}, partition key
+ * {@value DynamoDbStateStore#ATTENTION_ATTRIBUTE} (S), sort key {@code pk} (S), projection KEYS_ONLY. Only record
+ * items that need attention carry {@value DynamoDbStateStore#ATTENTION_ATTRIBUTE}, so the index holds just them
+ * ({@link DynamoDbAttentionIndex} lists them at a cost proportional to their number), and as it projects no other
+ * attribute, rewriting a record whose attention did not change writes nothing to the index. A table that exists
+ * without the index gets it ({@code UpdateTable}, then a wait until the index is ACTIVE, which on AWS includes
+ * backfilling the existing items); a table with provisioned capacity is refused with the reason, as the index would
+ * need capacity figures only its owner can choose. As CloudFormation (the {@code Properties} of an
+ * {@code AWS::DynamoDB::Table}):
+ *
+ * <pre>
+ * AttributeDefinitions:
+ *   - { AttributeName: pk, AttributeType: S }
+ *   - { AttributeName: attn, AttributeType: S }
+ * KeySchema:
+ *   - { AttributeName: pk, KeyType: HASH }
+ * GlobalSecondaryIndexes:
+ *   - IndexName: attention
+ *     KeySchema:
+ *       - { AttributeName: attn, KeyType: HASH }
+ *       - { AttributeName: pk, KeyType: RANGE }
+ *     Projection: { ProjectionType: KEYS_ONLY }
+ * </pre>
  *
  * <pre>{@code
  * DynamoDbTableProvisioner provisioner = DynamoDbTableProvisioner.builder().client(dynamo).build();
@@ -76,6 +110,24 @@ public final class DynamoDbTableProvisioner {
     }
 
     /**
+     * What {@link #ensure} found or did about the attention index.
+     *
+     * <pre>{@code
+     * boolean added = provisioner.ensure("actors").attentionIndex() == IndexStatus.ADDED;
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     */
+    public enum IndexStatus {
+        /** Created with the table by this call. */
+        CREATED_WITH_TABLE,
+        /** Added by this call to a table that lacked it, and now ACTIVE. */
+        ADDED,
+        /** The table had it already (this call waited for it to become ACTIVE if it was being built). */
+        ALREADY_PRESENT
+    }
+
+    /**
      * What {@link #ensure} did.
      *
      * <pre>{@code
@@ -84,10 +136,11 @@ public final class DynamoDbTableProvisioner {
      *
      * <p>Immutable and thread-safe.
      *
-     * @param created    whether this call created the table
-     * @param timeToLive the table's Time To Live on the expiry attribute
+     * @param created        whether this call created the table
+     * @param timeToLive     the table's Time To Live on the expiry attribute
+     * @param attentionIndex the table's attention index
      */
-    public record TableSetup(boolean created, TtlStatus timeToLive) {
+    public record TableSetup(boolean created, TtlStatus timeToLive, IndexStatus attentionIndex) {
     }
 
     /** How long {@link #ensureTable} waits for a table to become ACTIVE unless told otherwise. */
@@ -114,15 +167,20 @@ public final class DynamoDbTableProvisioner {
      * Makes sure the table exists with the store's key schema and is ACTIVE (creating it if absent, tolerating a
      * concurrent creator, and waiting), then {@linkplain #ensureTimeToLive enables Time To Live}.
      *
-     * @throws ConfigurationException     if the name is invalid, the table exists with another key schema, or its
-     *                                    Time To Live is on for another attribute
-     * @throws TransientFailureException  if the table does not become ACTIVE in time, DynamoDB is throttling, or
-     *                                    Time To Live is being disabled
-     * @throws PermanentFailureException  for other refusals (access denied, validation)
+     * @throws ConfigurationException     if the name is invalid, the table exists with another key schema, an index
+     *                                    named {@value DynamoDbStateStore#ATTENTION_INDEX} of another shape, or
+     *                                    provisioned capacity and no attention index, or its Time To Live is on for
+     *                                    another attribute
+     * @throws TransientFailureException  if the table or its index does not become ACTIVE in time (the index goes
+     *                                    on being built: call again to wait again), DynamoDB is throttling, or Time
+     *                                    To Live is being disabled
+     * @throws PermanentFailureException  for other refusals (access denied, validation), or a server that accepts
+     *                                    the index's creation and does not create it (dynalite)
      */
     public TableSetup ensure(String tableName) {
         boolean created = createIfAbsent(tableName);
-        return new TableSetup(created, ensureTimeToLive(tableName));
+        IndexStatus index = created ? IndexStatus.CREATED_WITH_TABLE : ensureAttentionIndex(tableName);
+        return new TableSetup(created, ensureTimeToLive(tableName), index);
     }
 
     /**
@@ -271,15 +329,175 @@ public final class DynamoDbTableProvisioner {
         return CreateTableRequest.builder()
                 .tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName(DynamoDbStateStore.PK)
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
+                .attributeDefinitions(attributeDefinitions())
                 .keySchema(KeySchemaElement.builder()
                         .attributeName(DynamoDbStateStore.PK)
                         .keyType(KeyType.HASH)
                         .build())
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName(DynamoDbStateStore.ATTENTION_INDEX)
+                        .keySchema(attentionKeySchema())
+                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                        .build())
                 .build();
+    }
+
+    static List<AttributeDefinition> attributeDefinitions() {
+        return List.of(
+                AttributeDefinition.builder().attributeName(DynamoDbStateStore.PK)
+                        .attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(DynamoDbStateStore.ATTENTION_ATTRIBUTE)
+                        .attributeType(ScalarAttributeType.S).build());
+    }
+
+    static List<KeySchemaElement> attentionKeySchema() {
+        return List.of(
+                KeySchemaElement.builder().attributeName(DynamoDbStateStore.ATTENTION_ATTRIBUTE)
+                        .keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName(DynamoDbStateStore.PK).keyType(KeyType.RANGE).build());
+    }
+
+    /**
+     * Makes sure the ACTIVE table {@code tableName} has the attention index, adding it if absent and waiting until it
+     * is ACTIVE. {@link #ensure} calls this for a table it did not create.
+     *
+     * @throws ConfigurationException    if an index of that name has another shape, or the table has provisioned
+     *                                   capacity and no index (the index would need capacity figures of its own)
+     * @throws TransientFailureException if the index does not become ACTIVE within the wait timeout
+     * @throws PermanentFailureException if the server accepts the creation and does not create the index (dynalite
+     *                                   4.0.0 ignores an UpdateTable's GlobalSecondaryIndexUpdates), or refuses it
+     */
+    public IndexStatus ensureAttentionIndex(String tableName) {
+        checkName(tableName);
+        TableDescription t = describe(tableName);
+        if (t == null) {
+            throw new PermanentFailureException("table " + tableName + " does not exist: call ensure(\"" + tableName
+                    + "\") to create it with its index");
+        }
+        Optional<GlobalSecondaryIndexDescription> index = attentionIndexOf(t);
+        if (index.isPresent()) {
+            checkIndex(tableName, index.get());
+            if (index.get().indexStatus() != INDEX_ACTIVE) {
+                waitForIndex(tableName);
+            }
+            return IndexStatus.ALREADY_PRESENT;
+        }
+        BillingMode billing = t.billingModeSummary() == null ? BillingMode.PROVISIONED
+                : t.billingModeSummary().billingMode();
+        if (billing != BillingMode.PAY_PER_REQUEST) {
+            throw new ConfigurationException("table " + tableName + " has provisioned capacity and no global secondary"
+                    + " index '" + DynamoDbStateStore.ATTENTION_INDEX + "'; add it with read and write capacity of your"
+                    + " choice (partition key " + DynamoDbStateStore.ATTENTION_ATTRIBUTE + " S, sort key "
+                    + DynamoDbStateStore.PK + " S, projection KEYS_ONLY), or switch the table to on-demand");
+        }
+        UpdateTableResponse response;
+        try {
+            response = client.updateTable(UpdateTableRequest.builder()
+                    .tableName(tableName)
+                    .attributeDefinitions(attributeDefinitions())
+                    .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
+                            .create(CreateGlobalSecondaryIndexAction.builder()
+                                    .indexName(DynamoDbStateStore.ATTENTION_INDEX)
+                                    .keySchema(attentionKeySchema())
+                                    .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                                    .build())
+                            .build())
+                    .build());
+        } catch (SdkException e) {
+            // Someone may have added it between our describe and update: look again before failing.
+            TableDescription now = null;
+            try {
+                now = describe(tableName);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            if (now != null && attentionIndexOf(now).isPresent()) {
+                checkIndex(tableName, attentionIndexOf(now).get());
+                waitForIndex(tableName);
+                return IndexStatus.ALREADY_PRESENT;
+            }
+            if (demandsThroughput(e)) {
+                throw new PermanentFailureException("DynamoDB endpoint refused adding index '"
+                        + DynamoDbStateStore.ATTENTION_INDEX + "' to on-demand table " + tableName + " without"
+                        + " ProvisionedThroughput, which DynamoDB requires to be absent on an on-demand table: the"
+                        + " server cannot add an index to an existing table (dynalite 4.0.0 demands the throughput,"
+                        + " then ignores the index). Recreate the table with ensure(), which creates the index with it;"
+                        + " " + SdkErrors.describe(e), e);
+            }
+            throw SdkErrors.map("UpdateTable " + tableName + " adding index " + DynamoDbStateStore.ATTENTION_INDEX, e);
+        }
+        boolean listed = response.tableDescription() != null
+                && attentionIndexOf(response.tableDescription()).isPresent();
+        TableDescription after = describe(tableName);
+        if (!listed && (after == null || attentionIndexOf(after).isEmpty())) {
+            throw new PermanentFailureException("DynamoDB endpoint accepted UpdateTable adding index '"
+                    + DynamoDbStateStore.ATTENTION_INDEX + "' to table " + tableName + " but neither its answer nor"
+                    + " the table's description lists the index: the server ignores GlobalSecondaryIndexUpdates"
+                    + " (dynalite 4.0.0 does). Recreate the table with ensure(), which creates the index with it");
+        }
+        waitForIndex(tableName);
+        LOG.info("added global secondary index {} to table {}", DynamoDbStateStore.ATTENTION_INDEX, tableName);
+        return IndexStatus.ADDED;
+    }
+
+    /** A validation refusal that asks for the index's throughput (which an on-demand table must not give). */
+    private static boolean demandsThroughput(SdkException e) {
+        if (!(e instanceof SdkServiceException s) || !"ValidationException".equals(SdkErrors.errorCode(s))) {
+            return false;
+        }
+        String message = SdkErrors.serviceMessage(s);
+        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("provisionedthroughput");
+    }
+
+    /** DynamoDB's ACTIVE index status (the SDK's enum shares its simple name with {@link IndexStatus}). */
+    private static final software.amazon.awssdk.services.dynamodb.model.IndexStatus INDEX_ACTIVE =
+            software.amazon.awssdk.services.dynamodb.model.IndexStatus.ACTIVE;
+
+    static Optional<GlobalSecondaryIndexDescription> attentionIndexOf(TableDescription t) {
+        if (!t.hasGlobalSecondaryIndexes()) {
+            return Optional.empty();
+        }
+        return t.globalSecondaryIndexes().stream()
+                .filter(i -> DynamoDbStateStore.ATTENTION_INDEX.equals(i.indexName())).findFirst();
+    }
+
+    private static void checkIndex(String tableName, GlobalSecondaryIndexDescription index) {
+        boolean keysOk = attentionKeySchema().equals(index.keySchema());
+        boolean projectionOk = index.projection() != null
+                && index.projection().projectionType() == ProjectionType.KEYS_ONLY;
+        if (!keysOk || !projectionOk) {
+            throw new ConfigurationException("table " + tableName + " has an index '" + index.indexName()
+                    + "' with key schema " + index.keySchema() + " and projection " + index.projection()
+                    + "; the attention index needs partition key " + DynamoDbStateStore.ATTENTION_ATTRIBUTE
+                    + " (S), sort key " + DynamoDbStateStore.PK + " (S) and projection KEYS_ONLY");
+        }
+    }
+
+    /** Polls DescribeTable with exponential backoff until the attention index is ACTIVE or the timeout passes. */
+    private void waitForIndex(String tableName) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        long delay = POLL_BASE.toMillis();
+        while (true) {
+            TableDescription t = describe(tableName);
+            Optional<GlobalSecondaryIndexDescription> index = t == null ? Optional.empty() : attentionIndexOf(t);
+            if (index.isPresent() && index.get().indexStatus() == INDEX_ACTIVE) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TransientFailureException("index " + DynamoDbStateStore.ATTENTION_INDEX + " of table "
+                        + tableName + " did not become ACTIVE within " + waitTimeout + " (status "
+                        + index.map(GlobalSecondaryIndexDescription::indexStatusAsString).orElse("absent")
+                        + "); DynamoDB goes on building it: call ensure again to wait again");
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientFailureException("interrupted while waiting for index "
+                        + DynamoDbStateStore.ATTENTION_INDEX + " of table " + tableName);
+            }
+            delay = Math.min(POLL_MAX.toMillis(), delay * 2);
+        }
     }
 
     private TableDescription describe(String tableName) {

@@ -68,11 +68,13 @@ class DynamoDbDynaliteCapacityAndTtlTest {
     @Test
     void theProvisionerCreatesTheTableAndReportsThatDynaliteHasNoTimeToLive() {
         StderrCapture.Captured<TableSetup> first = StderrCapture.capture(() -> provisioner.ensure("ttl-probe"));
-        assertEquals(new TableSetup(true, TtlStatus.UNSUPPORTED), first.value());
+        assertEquals(new TableSetup(true, TtlStatus.UNSUPPORTED,
+                DynamoDbTableProvisioner.IndexStatus.CREATED_WITH_TABLE), first.value());
         String log = first.stderr();
         assertTrue(log.contains("WARN") && log.contains("UpdateTimeToLive answered UnknownOperationException")
                 && log.contains("ttl-probe"), log);
-        assertEquals(new TableSetup(false, TtlStatus.UNSUPPORTED), provisioner.ensure("ttl-probe"));
+        assertEquals(new TableSetup(false, TtlStatus.UNSUPPORTED, DynamoDbTableProvisioner.IndexStatus.ALREADY_PRESENT),
+                provisioner.ensure("ttl-probe"));
         // The store works all the same; the chunk just never expires there.
         DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName("ttl-probe").build();
         ActorId id = ActorId.of("account", "a-1");

@@ -8,6 +8,7 @@ import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Attention;
 import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
@@ -734,7 +735,8 @@ class DynamoDbStateStoreTest {
         client.onPutItem = r -> PutItemResponse.builder().build();
         long version = 0;
         for (StoredRecord r : List.of(new StoredRecord(1, new byte[0], new byte[0]),
-                new StoredRecord(2, new byte[100], new byte[7]), new StoredRecord(3, new byte[4096], new byte[1]))) {
+                new StoredRecord(2, new byte[100], new byte[7]), new StoredRecord(3, new byte[4096], new byte[1]),
+                new StoredRecord(4, new byte[9], new byte[1], Set.of(Attention.PARKED, Attention.LARGE)))) {
             store.commit(A, version++, r);
             Map<String, AttributeValue> written = client.requestsOf(PutItemRequest.class).get((int) version - 1).item();
             assertEquals(ItemSizes.itemSize(written), DynamoDbStateStore.itemSizeBytes(A, r));
@@ -744,6 +746,83 @@ class DynamoDbStateStoreTest {
         // version 100 takes as little room as 1: trailing zeros are trimmed
         assertEquals(18 + 300_000 + 2, DynamoDbStateStore.itemSizeBytes(A,
                 new StoredRecord(100, new byte[300_000], new byte[2])));
+    }
+
+    @Test
+    void attentionIsWrittenSortedOnlyWhenPresentAndReadBackIgnoringUnknownCodes() {
+        client.onPutItem = r -> PutItemResponse.builder().build();
+        store.commit(A, 0, new StoredRecord(1, new byte[1], new byte[1],
+                Set.of(Attention.PARKED, Attention.FAILING, Attention.LARGE)));
+        store.commit(A, 1, new StoredRecord(2, new byte[1], new byte[1]));
+        List<PutItemRequest> puts = client.requestsOf(PutItemRequest.class);
+        assertEquals(AttributeValue.fromS("failing large parked"), puts.get(0).item().get("attn"));
+        assertFalse(puts.get(1).item().containsKey("attn"), "no attention: the item leaves the sparse index");
+
+        Map<String, AttributeValue> item = new HashMap<>(puts.get(0).item());
+        item.put("attn", AttributeValue.fromS("parked  overheated failing"));
+        client.onGetItem = r -> GetItemResponse.builder().item(item).build();
+        assertEquals(Set.of(Attention.PARKED, Attention.FAILING), store.load(A).orElseThrow().attention(),
+                "a newer runtime's code is ignored");
+        item.remove("attn");
+        assertEquals(Set.of(), store.load(A).orElseThrow().attention());
+        // pk (2) + "account/a-1" (11) + v (1) + 1 digit (2) + s (1) + c (1) + attn (4) + "parked" (6)
+        assertEquals(18 + 10, DynamoDbStateStore.itemSizeBytes(A,
+                new StoredRecord(1, new byte[0], new byte[0], Set.of(Attention.PARKED))));
+        assertThrows(ConfigurationException.class, () -> DynamoDbStateStore.builder().client(client).tableName("t-1")
+                .ttlAttribute("attn").build(), "attn is the store's own");
+    }
+
+    @Test
+    void theAttentionIndexIsAScanOfTheSparseIndexPageByPage() {
+        Map<String, AttributeValue> last = Map.of("attn", AttributeValue.fromS("parked"),
+                "pk", AttributeValue.fromS("account/b"));
+        List<software.amazon.awssdk.services.dynamodb.model.ScanRequest> scans = new ArrayList<>();
+        client.onScan = r -> {
+            scans.add(r);
+            if (!r.hasExclusiveStartKey()) {
+                return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(List.of(
+                        Map.of("attn", AttributeValue.fromS("failing parked"), "pk", AttributeValue.fromS("account/a")),
+                        Map.of("attn", AttributeValue.fromS("parked"), "pk", AttributeValue.fromS("account/b"))))
+                        .lastEvaluatedKey(last).build();
+            }
+            return software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().count(2).items(List.of(
+                    Map.of("attn", AttributeValue.fromS("large"), "pk", AttributeValue.fromS("account/c")),
+                    Map.of("attn", AttributeValue.fromS("someday"), "pk", AttributeValue.fromS("account/d"))))
+                    .build();
+        };
+        DynamoDbAttentionIndex index = store.attentionIndex();
+        DynamoDbAttentionIndex.Page first = index.page(2, Optional.empty());
+        assertEquals(List.of(
+                new DynamoDbAttentionIndex.ActorAttention(ActorId.fromGroupId("account/a"),
+                        Set.of(Attention.FAILING, Attention.PARKED)),
+                new DynamoDbAttentionIndex.ActorAttention(ActorId.fromGroupId("account/b"), Set.of(Attention.PARKED))),
+                first.actors());
+        assertEquals("attention", scans.get(0).indexName());
+        assertEquals(2, scans.get(0).limit());
+        assertEquals(store.tableName(), scans.get(0).tableName());
+        String cursor = first.nextCursor().orElseThrow();
+        DynamoDbAttentionIndex.Page second = index.page(2, Optional.of(cursor));
+        assertEquals(last, scans.get(1).exclusiveStartKey(), "the cursor is the last key, opaque");
+        assertEquals(List.of(new DynamoDbAttentionIndex.ActorAttention(ActorId.fromGroupId("account/c"),
+                Set.of(Attention.LARGE))), second.actors(), "an entry with no known code is skipped");
+        assertTrue(second.nextCursor().isEmpty());
+        assertEquals(3, index.list(10).size());
+        assertThrows(IllegalArgumentException.class, () -> index.page(0, Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> index.page(1, Optional.of("not a cursor!")));
+
+        client.onScan = r -> {
+            throw DynamoDbException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                    .errorCode("ValidationException")
+                    .errorMessage("The table does not have the specified index: attention").build()).build();
+        };
+        PermanentFailureException missing = assertThrows(PermanentFailureException.class,
+                () -> index.page(5, Optional.empty()));
+        assertTrue(missing.getMessage().contains("DynamoDbTableProvisioner.ensure"), missing.getMessage());
+        client.onScan = r -> {
+            throw ProvisionedThroughputExceededException.builder().statusCode(400).awsErrorDetails(
+                    AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build()).build();
+        };
+        assertThrows(TransientFailureException.class, () -> index.page(5, Optional.empty()));
     }
 
     @Test

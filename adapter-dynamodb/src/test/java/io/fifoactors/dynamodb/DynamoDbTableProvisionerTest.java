@@ -9,6 +9,15 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
@@ -38,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,13 +58,31 @@ class DynamoDbTableProvisionerTest {
 
     private static DescribeTableResponse table(String name, TableStatus status, String keyName,
                                                ScalarAttributeType type) {
-        return DescribeTableResponse.builder().table(TableDescription.builder()
+        return table(name, status, keyName, type, IndexStatus.ACTIVE);
+    }
+
+    /** A table with the attention index in {@code indexStatus} (null: without the index). */
+    private static DescribeTableResponse table(String name, TableStatus status, String keyName,
+                                               ScalarAttributeType type, IndexStatus indexStatus) {
+        TableDescription.Builder t = TableDescription.builder()
                 .tableName(name)
                 .tableStatus(status)
+                .billingModeSummary(BillingModeSummary.builder().billingMode(BillingMode.PAY_PER_REQUEST).build())
                 .keySchema(KeySchemaElement.builder().attributeName(keyName).keyType(KeyType.HASH).build())
                 .attributeDefinitions(AttributeDefinition.builder().attributeName(keyName).attributeType(type)
-                        .build())
-                .build()).build();
+                        .build());
+        if (indexStatus != null) {
+            t.globalSecondaryIndexes(attentionIndex(indexStatus, ProjectionType.KEYS_ONLY));
+        }
+        return DescribeTableResponse.builder().table(t.build()).build();
+    }
+
+    private static GlobalSecondaryIndexDescription attentionIndex(IndexStatus status, ProjectionType projection) {
+        return GlobalSecondaryIndexDescription.builder().indexName("attention").indexStatus(status)
+                .keySchema(KeySchemaElement.builder().attributeName("attn").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(projection).build())
+                .build();
     }
 
     private static DescribeTimeToLiveResponse ttl(TimeToLiveStatus status, String attribute) {
@@ -106,16 +134,27 @@ class DynamoDbTableProvisionerTest {
         client.onCreateTable = r -> CreateTableResponse.builder().build();
         client.onDescribeTimeToLive = r -> ttl(TimeToLiveStatus.DISABLED, null);
         client.onUpdateTimeToLive = r -> UpdateTimeToLiveResponse.builder().build();
-        assertEquals(new TableSetup(true, TtlStatus.ENABLED), provisioner.ensure("actors"));
+        assertEquals(new TableSetup(true, TtlStatus.ENABLED, DynamoDbTableProvisioner.IndexStatus.CREATED_WITH_TABLE),
+                provisioner.ensure("actors"));
 
         CreateTableRequest create = client.requestsOf(CreateTableRequest.class).get(0);
         assertEquals("actors", create.tableName());
         assertEquals(BillingMode.PAY_PER_REQUEST, create.billingMode());
         assertEquals(List.of(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()),
                 create.keySchema());
-        assertEquals(List.of(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S)
-                .build()), create.attributeDefinitions());
-        assertFalse(create.hasGlobalSecondaryIndexes());
+        assertEquals(List.of(
+                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName("attn").attributeType(ScalarAttributeType.S).build()),
+                create.attributeDefinitions());
+        // the sparse attention index: attn (HASH), pk (RANGE), keys only, no throughput of its own (on demand)
+        assertEquals(1, create.globalSecondaryIndexes().size());
+        GlobalSecondaryIndex gsi = create.globalSecondaryIndexes().get(0);
+        assertEquals("attention", gsi.indexName());
+        assertEquals(List.of(KeySchemaElement.builder().attributeName("attn").keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.RANGE).build()), gsi.keySchema());
+        assertEquals(ProjectionType.KEYS_ONLY, gsi.projection().projectionType());
+        assertNull(gsi.provisionedThroughput());
+        assertTrue(client.requestsOf(UpdateTableRequest.class).isEmpty(), "created with the table, not added");
         assertEquals(3, describes.get(), "described, then polled until ACTIVE");
         for (DescribeTableRequest d : client.requestsOf(DescribeTableRequest.class)) {
             assertEquals("actors", d.tableName());
@@ -135,8 +174,11 @@ class DynamoDbTableProvisionerTest {
         client.onDescribeTable = r -> table("actors", TableStatus.ACTIVE, "pk", ScalarAttributeType.S);
         client.onDescribeTimeToLive = r -> ttl(TimeToLiveStatus.ENABLED, "ttl");
         assertFalse(provisioner.ensureTable("actors"));
-        assertEquals(2, client.requests.size(), "DescribeTable and DescribeTimeToLive, nothing changed");
-        assertEquals(new TableSetup(false, TtlStatus.ALREADY_ENABLED), provisioner.ensure("actors"));
+        assertEquals(List.of(DescribeTableRequest.class, DescribeTableRequest.class, DescribeTimeToLiveRequest.class),
+                client.requests.stream().map(Object::getClass).toList(), "described twice (table, index), nothing"
+                        + " changed");
+        assertEquals(new TableSetup(false, TtlStatus.ALREADY_ENABLED,
+                DynamoDbTableProvisioner.IndexStatus.ALREADY_PRESENT), provisioner.ensure("actors"));
     }
 
     @Test
@@ -190,6 +232,78 @@ class DynamoDbTableProvisionerTest {
         client.onDescribeTable = r -> table("actors", TableStatus.CREATING, "pk", ScalarAttributeType.S);
         TransientFailureException e = assertThrows(TransientFailureException.class, () -> quick.ensureTable("actors"));
         assertTrue(e.getMessage().contains("ACTIVE"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ the attention index
+
+    @Test
+    void anExistingTableWithoutTheIndexGetsItAndTheCallWaitsUntilItIsActive() {
+        AtomicInteger describes = new AtomicInteger();
+        client.onDescribeTable = r -> {
+            int n = describes.incrementAndGet();
+            // createIfAbsent, ensureAttentionIndex: no index; after the update: CREATING twice, then ACTIVE
+            return n <= 2 ? table("actors", TableStatus.ACTIVE, "pk", ScalarAttributeType.S, null)
+                    : table("actors", TableStatus.UPDATING, "pk", ScalarAttributeType.S,
+                    n <= 4 ? IndexStatus.CREATING : IndexStatus.ACTIVE);
+        };
+        client.onUpdateTable = r -> UpdateTableResponse.builder().tableDescription(
+                table("actors", TableStatus.UPDATING, "pk", ScalarAttributeType.S, IndexStatus.CREATING).table())
+                .build();
+        client.onDescribeTimeToLive = r -> ttl(TimeToLiveStatus.ENABLED, "ttl");
+        assertEquals(new TableSetup(false, TtlStatus.ALREADY_ENABLED, DynamoDbTableProvisioner.IndexStatus.ADDED),
+                provisioner.ensure("actors"));
+        UpdateTableRequest update = client.requestsOf(UpdateTableRequest.class).get(0);
+        assertEquals("actors", update.tableName());
+        assertTrue(update.attributeDefinitions().contains(AttributeDefinition.builder().attributeName("attn")
+                .attributeType(ScalarAttributeType.S).build()));
+        CreateGlobalSecondaryIndexAction create = update.globalSecondaryIndexUpdates().get(0).create();
+        assertEquals("attention", create.indexName());
+        assertEquals(List.of(KeySchemaElement.builder().attributeName("attn").keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.RANGE).build()), create.keySchema());
+        assertEquals(ProjectionType.KEYS_ONLY, create.projection().projectionType());
+        assertEquals(5, describes.get(), "polled until the index was ACTIVE");
+        assertInstanceOf(DescribeTimeToLiveRequest.class, client.requests.get(client.requests.size() - 1),
+                "Time To Live only once the index is ACTIVE");
+    }
+
+    @Test
+    void aServerThatIgnoresTheIndexCreationIsNamedNotAwaited() {
+        // what dynalite 4.0.0 does: UpdateTable answers, and no index ever appears
+        client.onDescribeTable = r -> table("actors", TableStatus.ACTIVE, "pk", ScalarAttributeType.S, null);
+        client.onUpdateTable = r -> UpdateTableResponse.builder().tableDescription(
+                table("actors", TableStatus.ACTIVE, "pk", ScalarAttributeType.S, null).table()).build();
+        PermanentFailureException e = assertThrows(PermanentFailureException.class,
+                () -> provisioner.ensure("actors"));
+        assertTrue(e.getMessage().contains("ignores GlobalSecondaryIndexUpdates"), e.getMessage());
+        assertEquals(1, client.requestsOf(UpdateTableRequest.class).size());
+    }
+
+    @Test
+    void anIndexOfAnotherShapeOrAProvisionedTableIsRefusedWithTheReason() {
+        client.onDescribeTable = r -> DescribeTableResponse.builder().table(table("actors", TableStatus.ACTIVE, "pk",
+                ScalarAttributeType.S, null).table().toBuilder()
+                .globalSecondaryIndexes(attentionIndex(IndexStatus.ACTIVE, ProjectionType.ALL)).build()).build();
+        ConfigurationException shape = assertThrows(ConfigurationException.class, () -> provisioner.ensure("actors"));
+        assertTrue(shape.getMessage().contains("KEYS_ONLY"), shape.getMessage());
+
+        client.onDescribeTable = r -> DescribeTableResponse.builder().table(table("actors", TableStatus.ACTIVE, "pk",
+                ScalarAttributeType.S, null).table().toBuilder()
+                .billingModeSummary((BillingModeSummary) null).build()).build();
+        ConfigurationException provisioned = assertThrows(ConfigurationException.class,
+                () -> provisioner.ensure("actors"));
+        assertTrue(provisioned.getMessage().contains("provisioned capacity"), provisioned.getMessage());
+        assertTrue(client.requestsOf(UpdateTableRequest.class).isEmpty());
+    }
+
+    @Test
+    void anIndexThatNeverBecomesActiveTimesOutAsTransient() {
+        DynamoDbTableProvisioner quick = DynamoDbTableProvisioner.builder().client(client)
+                .waitTimeout(Duration.ofMillis(300)).build();
+        client.onDescribeTable = r -> table("actors", TableStatus.ACTIVE, "pk", ScalarAttributeType.S,
+                IndexStatus.CREATING);
+        TransientFailureException e = assertThrows(TransientFailureException.class, () -> quick.ensure("actors"));
+        assertTrue(e.getMessage().contains("did not become ACTIVE") && e.getMessage().contains("CREATING"),
+                e.getMessage());
     }
 
     @Test
@@ -274,7 +388,8 @@ class DynamoDbTableProvisionerTest {
 
     @Test
     void theExpiryAttributeNameIsChecked() {
-        for (String bad : new String[] {null, "", "pk", "v", "s", "c", "a", "has space", "9lives", "x".repeat(256)}) {
+        for (String bad : new String[] {null, "", "pk", "v", "s", "c", "a", "attn", "has space", "9lives",
+                "x".repeat(256)}) {
             assertThrows(ConfigurationException.class,
                     () -> DynamoDbTableProvisioner.builder().client(client).ttlAttribute(bad).build(), bad);
         }

@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 
@@ -38,6 +42,8 @@ final class FakeDynamoDbClient implements DynamoDbClient {
             r -> unscripted("DescribeTimeToLive");
     Function<UpdateTimeToLiveRequest, UpdateTimeToLiveResponse> onUpdateTimeToLive =
             r -> unscripted("UpdateTimeToLive");
+    Function<UpdateTableRequest, UpdateTableResponse> onUpdateTable = r -> unscripted("UpdateTable");
+    Function<ScanRequest, ScanResponse> onScan = r -> unscripted("Scan");
     boolean closed;
 
     private static <T> T unscripted(String op) {
@@ -100,6 +106,18 @@ final class FakeDynamoDbClient implements DynamoDbClient {
     public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest request) {
         requests.add(request);
         return onUpdateTimeToLive.apply(request);
+    }
+
+    @Override
+    public UpdateTableResponse updateTable(UpdateTableRequest request) {
+        requests.add(request);
+        return onUpdateTable.apply(request);
+    }
+
+    @Override
+    public ScanResponse scan(ScanRequest request) {
+        requests.add(request);
+        return onScan.apply(request);
     }
 
     @Override

@@ -147,6 +147,9 @@ public final class InMemoryStateStore implements StateStore {
             if (currentVersion != expectedVersion) {
                 throw new VersionConflictException(id, expectedVersion);
             }
+            if (staleRate == 0) {
+                return new Versions(stored, List.of()); // no stale reads: replaced states are never served
+            }
             long now = clock.millis();
             List<Replaced> replaced = new ArrayList<>(MAX_STALE_STATES);
             replaced.add(new Replaced(current == null ? null : current.current(), now));

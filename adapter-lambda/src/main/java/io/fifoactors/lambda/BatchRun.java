@@ -10,6 +10,8 @@ import io.fifoactors.core.runtime.ConsumerLoop;
 import io.fifoactors.core.runtime.FifoBatchFailures;
 import io.fifoactors.lambda.LambdaSettings.Level;
 import io.fifoactors.lambda.Telemetry.InvocationStats;
+import io.fifoactors.sqswire.SqsWire;
+import io.fifoactors.sqswire.WireMessage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One invocation's work: decode the records, hand the batch to the runtime with the invocation's deadlines (no group
+ * One invocation's work: decode the records (dropping dead-letter notes, which are no messages), hand the batch to the runtime with the invocation's deadlines (no group
  * starts after {@code startBy}; groups still running at {@code answerBy} are abandoned), and return the records to
  * report as failed, in event order, with the FIFO rule applied (a failed record fails every later record of its
  * group).
@@ -73,9 +75,22 @@ final class BatchRun {
         Map<SQSEvent.SQSMessage, Boolean> failed = new IdentityHashMap<>();
         Map<Delivery, SQSEvent.SQSMessage> recordOf = new IdentityHashMap<>();
         List<Delivery> deliveries = new ArrayList<>(records.size());
+        int notes = 0;
         for (SQSEvent.SQSMessage record : records) {
             try {
-                Delivery d = SqsEventDecoder.decode(record);
+                WireMessage wire = SqsEventDecoder.toWire(record);
+                if (SqsWire.isNote(wire)) {
+                    // a dead-letter note moved back with its letter (a redrive from the dead-letter queue): not a
+                    // message; left unreported, the event source mapping deletes it, as SqsMailbox.receive does
+                    notes++;
+                    Map<String, Object> fields = new LinkedHashMap<>();
+                    fields.put("requestId", stats.requestId());
+                    fields.put("sqsMessageId", record.getMessageId());
+                    fields.put("actor", SqsEventDecoder.groupIdOrNull(record));
+                    telemetry.log(Level.INFO, "dead-letter-note-dropped", fields);
+                    continue;
+                }
+                Delivery d = SqsWire.toDelivery(wire);
                 recordOf.put(d, record);
                 deliveries.add(d);
             } catch (RuntimeException e) {
@@ -87,6 +102,7 @@ final class BatchRun {
                 telemetry.log(Level.ERROR, "undecodable-record", fields);
             }
         }
+        stats.notesDropped(notes);
         groupCount = (int) deliveries.stream().map(Delivery::groupId).distinct().count();
 
         List<Retry> retries;

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * The function's configuration, read once from its environment variables by the bootstrap and validated as a
  * whole: every problem is reported in one {@link ConfigurationException}, which Lambda shows as the init error.
  *
- * <p>The handler's own variables (all optional except {@value #WIRING} for {@link SqsActorHandler}'s no-argument
- * constructor):
+ * <p>The handlers' own variables (all optional except {@value #WIRING} for the no-argument constructors of
+ * {@link SqsActorHandler} and {@link SqsTimerHandler}):
  * <table>
  *   <caption>Environment variables</caption>
  *   <tr><td>{@value #WIRING}</td><td>class name of the {@link ActorWiring} (public, with a public no-argument
@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #MAX_ATTEMPTS}</td><td>handler attempts per message before it is given up (1-1000, default
  *       5)</td></tr>
  *   <tr><td>{@value #MESSAGE_KEYS}</td><td>the keys that authenticate the runtime's own messages, {@code
- *       id:base64secret[,id:base64secret]}, current first (required; see {@code MessageKeys}); never logged</td></tr>
+ *       id:base64secret[,id:base64secret]} or a bare Base64 secret, current first (see {@code MessageKeys});
+ *       never logged. The actor handler needs keys: from this variable (local runs, tests) or set by the wiring
+ *       itself, for example read at init from the secret named by {@value #MESSAGE_KEYS_SECRET_ARN}, so that
+ *       they never sit in the function's configuration in plain text. The timer handler needs none</td></tr>
  *   <tr><td>{@value #RECORD_CACHE}</td><td>actors whose records a container keeps between invocations and does not
  *       read again (0-10,000,000, default 0: off; see {@code ActorSystem.Builder.recordCache}); watch the
  *       VersionConflicts metric: each stale copy costs a failed write and a read</td></tr>
@@ -43,12 +46,13 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>Names for the wiring's own resources are conventions, read by the wiring with {@link #require}:
- * {@value #QUEUE_URL}, {@value #DEAD_LETTER_QUEUE_URL}, {@value #TIMER_QUEUE_URL}, {@value #TABLE_NAME}. The queue's
+ * {@value #QUEUE_URL}, {@value #DEAD_LETTER_QUEUE_URL}, {@value #TIMER_QUEUE_URL}, {@value #TABLE_NAME},
+ * {@value #MESSAGE_KEYS_SECRET_ARN}. The queue's
  * redrive policy is not configured here: the mailbox reads it from the queue, and the runtime follows it.
  *
  * <pre>{@code
  * LambdaSettings settings = LambdaSettings.from(Map.of("FA_WIRING", "com.example.LedgerWiring",
- *         "FA_MAX_ATTEMPTS", "5", "FA_MESSAGE_KEYS", keysFromSecretsManager));
+ *         "FA_MAX_ATTEMPTS", "5", "FA_MESSAGE_KEYS", localTestKeys));
  * String table = settings.require(LambdaSettings.TABLE_NAME);
  * }</pre>
  *
@@ -73,6 +77,11 @@ public final class LambdaSettings {
     public static final String TIMER_QUEUE_URL = "FA_TIMER_QUEUE_URL";
     /** Convention: the name of the DynamoDB table of actor records. */
     public static final String TABLE_NAME = "FA_TABLE_NAME";
+    /**
+     * Convention: the ARN of the secret (AWS Secrets Manager) that holds the message keys in the text form of
+     * {@code MessageKeys.parse}; the wiring reads it during init, so the keys are in no environment variable.
+     */
+    public static final String MESSAGE_KEYS_SECRET_ARN = "FA_MESSAGE_KEYS_SECRET_ARN";
     /** Set by Lambda: the function's region. */
     public static final String AWS_REGION = "AWS_REGION";
     /** Set by Lambda: the function's name. */
@@ -115,9 +124,7 @@ public final class LambdaSettings {
         this.maxAttempts = intIn(env, MAX_ATTEMPTS, 1, 100, DEFAULT_MAX_ATTEMPTS, problems);
         MessageKeys keys = null;
         Optional<String> keyText = optional(env, MESSAGE_KEYS);
-        if (keyText.isEmpty()) {
-            problems.add(MESSAGE_KEYS + " is required: the keys that authenticate the runtime's own messages");
-        } else {
+        if (keyText.isPresent()) {
             try {
                 keys = MessageKeys.parse(keyText.get());
             } catch (ConfigurationException e) {
@@ -223,9 +230,12 @@ public final class LambdaSettings {
         return maxAttempts;
     }
 
-    /** The keys that authenticate the runtime's own messages. */
-    public MessageKeys messageKeys() {
-        return messageKeys;
+    /**
+     * The keys that authenticate the runtime's own messages, if {@value #MESSAGE_KEYS} sets them (else the wiring
+     * must).
+     */
+    public Optional<MessageKeys> messageKeys() {
+        return Optional.ofNullable(messageKeys);
     }
 
     /** Actors whose records the container keeps (0: off). */

@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  * bootstrap, the only place that reads the environment. Everything expensive (the wiring's SDK clients, the codec,
  * the group threads) is built once per container, during init, and primed there too, so a SnapStart snapshot
  * holds it warm. Logs are JSON lines and metrics are CloudWatch EMF documents on standard output (see
- * {@link LambdaSettings} for the knobs). To use your own handler class, delegate:
+ * {@link LambdaSettings} for the knobs). A dead-letter note found in the mailbox (moved back with its letter by a
+ * redrive from the dead-letter queue) is dropped, as the SQS mailbox drops it. Timers set by the actors reach the
+ * mailbox through a second function on the timer queue: {@link SqsTimerHandler}. To use your own handler class, delegate:
  *
  * <pre>{@code
  * public final class LedgerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -86,7 +88,8 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.telemetry = new Telemetry(b.output, clock, settings, wiring.listener());
 
         ActorSystem.Builder builder = ActorSystem.builder().maxAttempts(settings.maxAttempts())
-                .recordCache(settings.recordCache()).messageKeys(settings.messageKeys());
+                .recordCache(settings.recordCache());
+        settings.messageKeys().ifPresent(builder::messageKeys);
         wiring.register(builder, settings);
         this.groups = newGroupPool(settings.groupConcurrency());
         builder.clock(clock).listener(telemetry).groupExecutor(scope.executor(groups));
@@ -94,7 +97,9 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
             this.system = builder.build();
         } catch (ConfigurationException e) {
             throw new ConfigurationException("the wiring " + wiringName + " left the actor system incomplete: "
-                    + e.getMessage());
+                    + e.getMessage() + (settings.messageKeys().isPresent() ? "" : " (" + LambdaSettings.MESSAGE_KEYS
+                    + " is not set, so the wiring must set the message keys, for example from the secret named by "
+                    + LambdaSettings.MESSAGE_KEYS_SECRET_ARN + ")"));
         }
         adviseOnRedrive();
         prime(wiring);
@@ -170,9 +175,14 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
     // ------------------------------------------------------------------------------------------------ init
 
     static ActorWiring instantiate(LambdaSettings settings) {
+        return instantiate(settings, ActorWiring.class);
+    }
+
+    /** An instance of the class named by {@value LambdaSettings#WIRING}, which must implement {@code kind}. */
+    static <T> T instantiate(LambdaSettings settings, Class<T> kind) {
         String name = settings.wiringClass().orElseThrow(() -> new ConfigurationException(
                 "the function's environment lacks " + LambdaSettings.WIRING
-                        + ": set it to the class name of your io.fifoactors.lambda.ActorWiring"));
+                        + ": set it to the class name of your " + kind.getName()));
         Class<?> cls;
         try {
             cls = Class.forName(name, true, SqsActorHandler.class.getClassLoader());
@@ -180,12 +190,12 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
             throw new ConfigurationException(LambdaSettings.WIRING + " names " + name
                     + ", which is not in the function's code");
         }
-        if (!ActorWiring.class.isAssignableFrom(cls)) {
+        if (!kind.isAssignableFrom(cls)) {
             throw new ConfigurationException(LambdaSettings.WIRING + " names " + name + ", which does not implement "
-                    + ActorWiring.class.getName());
+                    + kind.getName());
         }
         try {
-            return (ActorWiring) cls.getConstructor().newInstance();
+            return kind.cast(cls.getConstructor().newInstance());
         } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
             throw new ConfigurationException(LambdaSettings.WIRING + " names " + name
                     + ", which needs a public no-argument constructor (and must be a public, non-abstract class)");

@@ -219,13 +219,40 @@ final class Telemetry implements OutcomeListener {
     /** The metric names, in the order they are reported. */
     static final List<String> METRICS = List.of("Processed", "DuplicatesSkipped", "VersionConflicts", "Rejected",
             "Deferred", "DeadLettered", "Held", "Parked", "Retried", "StaleTimerFirings", "PortFailures",
-            "HandlerTimeouts", "BatchSize", "BatchItemFailures", "DeadlineSkipped", "HeldForPortFailures",
-            "BatchDuration");
+            "HandlerTimeouts", "DeadLetterNotesDropped", "BatchSize", "BatchItemFailures", "DeadlineSkipped",
+            "HeldForPortFailures", "BatchDuration");
 
     /** Writes the invocation's metrics as one EMF document (always, also for an empty batch). */
     void emitMetrics(InvocationStats s, String functionName, long durationMillis) {
-        List<Map<String, String>> definitions = new ArrayList<>(METRICS.size());
-        for (String name : METRICS) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("Processed", s.count(Outcome.Kind.APPLIED));
+        values.put("DuplicatesSkipped", s.count(Outcome.Kind.DUPLICATE));
+        values.put("VersionConflicts", s.count(RuntimeEvent.Kind.VERSION_CONFLICT));
+        values.put("Rejected", s.count(Outcome.Kind.REJECTED));
+        values.put("Deferred", s.count(Outcome.Kind.DEFERRED));
+        values.put("DeadLettered", s.count(Outcome.Kind.DEAD_LETTERED));
+        values.put("Held", s.count(Outcome.Kind.HELD));
+        values.put("Parked", s.count(Outcome.Kind.PARKED));
+        values.put("Retried", s.count(Outcome.Kind.RETRIED));
+        values.put("StaleTimerFirings", s.count(Outcome.Kind.STALE));
+        values.put("PortFailures", s.count(RuntimeEvent.Kind.PORT_FAILURE));
+        values.put("HandlerTimeouts", s.count(RuntimeEvent.Kind.HANDLER_TIMEOUT));
+        values.put("DeadLetterNotesDropped", (long) s.notesDropped());
+        values.put("BatchSize", (long) s.batchSize());
+        values.put("BatchItemFailures", (long) s.failuresReported());
+        values.put("DeadlineSkipped", (long) s.deadlineSkipped());
+        values.put("HeldForPortFailures", (long) s.heldRounds());
+        values.put("BatchDuration", durationMillis);
+        emit(values, functionName, s.requestId());
+    }
+
+    /**
+     * Writes one EMF document: the values in their order, as counts except {@code BatchDuration} (milliseconds),
+     * with the dimension FunctionName.
+     */
+    void emit(Map<String, Long> values, String functionName, String requestId) {
+        List<Map<String, String>> definitions = new ArrayList<>(values.size());
+        for (String name : values.keySet()) {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("Name", name);
             d.put("Unit", name.equals("BatchDuration") ? "Milliseconds" : "Count");
@@ -241,25 +268,9 @@ final class Telemetry implements OutcomeListener {
 
         JsonLine doc = new JsonLine()
                 .field("_aws", aws)
-                .field("FunctionName", functionName)
-                .field("Processed", s.count(Outcome.Kind.APPLIED))
-                .field("DuplicatesSkipped", s.count(Outcome.Kind.DUPLICATE))
-                .field("VersionConflicts", s.count(RuntimeEvent.Kind.VERSION_CONFLICT))
-                .field("Rejected", s.count(Outcome.Kind.REJECTED))
-                .field("Deferred", s.count(Outcome.Kind.DEFERRED))
-                .field("DeadLettered", s.count(Outcome.Kind.DEAD_LETTERED))
-                .field("Held", s.count(Outcome.Kind.HELD))
-                .field("Parked", s.count(Outcome.Kind.PARKED))
-                .field("Retried", s.count(Outcome.Kind.RETRIED))
-                .field("StaleTimerFirings", s.count(Outcome.Kind.STALE))
-                .field("PortFailures", s.count(RuntimeEvent.Kind.PORT_FAILURE))
-                .field("HandlerTimeouts", s.count(RuntimeEvent.Kind.HANDLER_TIMEOUT))
-                .field("BatchSize", s.batchSize())
-                .field("BatchItemFailures", s.failuresReported())
-                .field("DeadlineSkipped", s.deadlineSkipped())
-                .field("HeldForPortFailures", s.heldRounds())
-                .field("BatchDuration", durationMillis)
-                .field("requestId", s.requestId());
+                .field("FunctionName", functionName);
+        values.forEach(doc::field);
+        doc.field("requestId", requestId);
         sink.accept(doc.end());
     }
 
@@ -272,6 +283,7 @@ final class Telemetry implements OutcomeListener {
         private volatile int batchSize;
         private volatile int failuresReported;
         private volatile int deadlineSkipped;
+        private volatile int notesDropped;
 
         InvocationStats(String requestId) {
             this.requestId = requestId;
@@ -328,6 +340,15 @@ final class Telemetry implements OutcomeListener {
 
         void deadlineSkipped(int n) {
             deadlineSkipped = n;
+        }
+
+        /** Dead-letter notes found in the mailbox and dropped (see {@code SqsWire.isNote}). */
+        int notesDropped() {
+            return notesDropped;
+        }
+
+        void notesDropped(int n) {
+            notesDropped = n;
         }
     }
 }

@@ -92,6 +92,28 @@ class SqsActorHandlerInitTest {
     }
 
     @Test
+    void withoutKeysInTheEnvironmentTheWiringMustSetThemAndTheErrorSaysSo() {
+        String m = assertThrows(ConfigurationException.class, () -> SqsActorHandler.builder()
+                .environment(Map.of()).output(l -> { })
+                .wiring(new TestWiring()).build()).getMessage();
+        assertTrue(m.contains("ActorSystem needs message keys"), m);
+        assertTrue(m.contains("FA_MESSAGE_KEYS is not set, so the wiring must set the message keys, for example from"
+                + " the secret named by FA_MESSAGE_KEYS_SECRET_ARN"), m);
+    }
+
+    @Test
+    void aWiringMaySetTheKeysItself() {
+        TestWiring inner = new TestWiring();
+        ActorWiring readsItsOwnKeys = (system, settings) -> {
+            inner.register(system, settings);
+            system.messageKeys(io.fifoactors.core.runtime.MessageKeys.parse(Harness.KEYS));
+        };
+        SqsActorHandler h = SqsActorHandler.builder().environment(Map.of()).output(l -> { })
+                .wiring(readsItsOwnKeys).build();
+        assertTrue(h.system().type("tally").isPresent());
+    }
+
+    @Test
     void theWiringReadsItsOwnVariables() {
         String m = assertThrows(ConfigurationException.class, () -> SqsActorHandler.builder()
                 .environment(Map.of(LambdaSettings.MESSAGE_KEYS, Harness.KEYS)).output(l -> { })

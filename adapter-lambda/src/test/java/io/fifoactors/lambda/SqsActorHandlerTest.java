@@ -52,6 +52,47 @@ class SqsActorHandlerTest {
     }
 
     @Test
+    void aDeadLetterNoteInTheMailboxIsDroppedNotHandedToTheRuntime() {
+        Harness h = new Harness();
+        SQSEvent event = Harness.event("fifo-two-groups.json");
+        // a redrive from the dead-letter queue moves a letter's note back with it: a note marks the copy that
+        // follows (fa-sqs-note = its dead-letter id); here it sits between tally/a's first and second messages
+        SQSEvent.SQSMessage note = new SQSEvent.SQSMessage();
+        note.setMessageId("note-sqs-id");
+        note.setReceiptHandle("note-handle");
+        note.setBody("-");
+        Map<String, String> attributes = new java.util.HashMap<>(event.getRecords().get(0).getAttributes());
+        attributes.put("SequenceNumber", "18849496460467696129"); // never read: a note never reaches the runtime
+        attributes.put("MessageDeduplicationId", "note-1");
+        note.setAttributes(attributes);
+        SQSEvent.MessageAttribute link = new SQSEvent.MessageAttribute();
+        link.setDataType("String");
+        link.setStringValue("dl-7:a-2");
+        SQSEvent.MessageAttribute id = new SQSEvent.MessageAttribute();
+        id.setDataType("String");
+        id.setStringValue("a-2");
+        note.setMessageAttributes(Map.of("fa-sqs-note", link, "fa-sqs-id", id));
+        List<SQSEvent.SQSMessage> records = new ArrayList<>(event.getRecords());
+        records.add(2, note); // after b-1, before a-2
+        event.setRecords(records);
+
+        SQSBatchResponse r = h.handle(event);
+
+        assertEquals(List.of(), Harness.failedIds(r), "the note is left for the event source mapping to delete");
+        assertEquals(List.of(1L, 2L, 3L), h.tally("a").seen(), "the note is no message of tally/a");
+        assertEquals(List.of(10L), h.tally("b").seen());
+        JsonNode m = h.metrics();
+        assertEquals(4, m.get("Processed").asInt());
+        assertEquals(1, m.get("DeadLetterNotesDropped").asInt());
+        assertEquals(5, m.get("BatchSize").asInt());
+        assertEquals(0, h.messages("undecodable-record").size());
+        JsonNode dropped = h.messages("dead-letter-note-dropped").get(0);
+        assertEquals("note-sqs-id", dropped.get("sqsMessageId").asText());
+        assertEquals("tally/a", dropped.get("actor").asText());
+        assertEquals(4, h.wiring.heard.size(), "the runtime heard of the four messages only");
+    }
+
+    @Test
     void outcomeLogsNameActorMessageSequenceAndOutcomeButNoPayload() {
         Harness h = new Harness();
         SQSEvent event = Harness.event("fifo-two-groups.json");

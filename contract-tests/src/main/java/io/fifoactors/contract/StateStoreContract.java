@@ -3,6 +3,7 @@ package io.fifoactors.contract;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.RecordTooLargeException;
 import io.fifoactors.core.VersionConflictException;
+import io.fifoactors.core.port.Attention;
 import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
@@ -13,9 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The StateStore contract (DynamoDB single-item semantics): strong reads see the latest commit; eventually consistent
  * reads see a committed state, possibly an older one or none yet (never a torn record, never a write that lost its
- * condition); conditional commits; the record size limit; archive chunks (ids, size limit, expiry); copies at the
- * boundary. Every adapter extends this class and supplies fresh stores; no test may be skipped. Assertions hold on
- * DynamoDB itself, so an adapter whose eventual reads are always fresh passes as well as one that serves stale ones.
+ * condition); conditional commits; the attention stored beside a record; the record size limit; archive chunks
+ * (ids, size limit, expiry); copies at the boundary. Every adapter extends this class and supplies fresh stores; no
+ * test may be skipped. Assertions hold on DynamoDB itself, so an adapter whose eventual reads are always fresh passes
+ * as well as one that serves stale ones.
  *
  * <pre>{@code
  * class MyStoreContractTest extends StateStoreContract {
@@ -87,6 +91,29 @@ public abstract class StateStoreContract {
         assertArrayEquals(state, got.state());
         assertArrayEquals(control, got.control());
         assertEquals(Optional.empty(), store.load(B));
+    }
+
+    @Test
+    void theAttentionWrittenIsTheAttentionLoadedAndACommitWithoutAttentionClearsIt() {
+        StateStore store = open();
+        Set<Attention> all = EnumSet.allOf(Attention.class);
+        store.commit(A, 0, new StoredRecord(1, new byte[] {1}, new byte[] {1}, all));
+        store.commit(B, 0, new StoredRecord(1, new byte[] {2}, new byte[] {2}, Set.of(Attention.PARKED)));
+        assertEquals(all, store.load(A).orElseThrow().attention());
+        Map<ActorId, StoredRecord> both = store.loadAll(List.of(A, B), Consistency.STRONG);
+        assertEquals(all, both.get(A).attention());
+        assertEquals(Set.of(Attention.PARKED), both.get(B).attention());
+
+        store.commit(A, 1, new StoredRecord(2, new byte[] {1}, new byte[] {1}, Set.of(Attention.FAILING)));
+        assertEquals(Set.of(Attention.FAILING), store.load(A).orElseThrow().attention(), "replaced, not merged");
+        store.commit(A, 2, new StoredRecord(3, new byte[] {1}, new byte[] {1}));
+        assertEquals(Set.of(), store.load(A).orElseThrow().attention());
+        assertEquals(Set.of(), store.loadAll(List.of(A), Consistency.STRONG).get(A).attention());
+        assertEquals(Set.of(Attention.PARKED), store.load(B).orElseThrow().attention(), "another actor's stays");
+        // a conflicting commit changes no one's attention
+        assertThrows(VersionConflictException.class, () -> store.commit(B, 0,
+                new StoredRecord(1, new byte[0], new byte[0], Set.of(Attention.LARGE))));
+        assertEquals(Set.of(Attention.PARKED), store.load(B).orElseThrow().attention());
     }
 
     @Test

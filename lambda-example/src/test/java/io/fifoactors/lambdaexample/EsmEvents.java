@@ -31,17 +31,19 @@ final class EsmEvents {
     private EsmEvents() {
     }
 
-    /** One receive as the event source mapping makes it: all system and message attributes. */
+    /** One receive as the event source mapping makes it: all system and message attributes (FIFO or standard). */
     static List<Message> receive(SqsClient sqs, String queueUrl, int max, int visibilitySeconds, int waitSeconds) {
-        return sqs.receiveMessage(ReceiveMessageRequest.builder()
+        ReceiveMessageRequest.Builder request = ReceiveMessageRequest.builder()
                 .queueUrl(queueUrl)
                 .maxNumberOfMessages(max)
                 .visibilityTimeout(visibilitySeconds)
                 .waitTimeSeconds(waitSeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                .messageAttributeNames("All")
-                .receiveRequestAttemptId(UUID.randomUUID().toString())
-                .build()).messages();
+                .messageAttributeNames("All");
+        if (queueUrl.endsWith(".fifo")) {
+            request.receiveRequestAttemptId(UUID.randomUUID().toString()); // FIFO queues only
+        }
+        return sqs.receiveMessage(request.build()).messages();
     }
 
     /** The event JSON for these messages, as Lambda builds it. */

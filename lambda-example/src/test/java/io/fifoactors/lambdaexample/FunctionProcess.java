@@ -31,6 +31,7 @@ import java.util.zip.ZipInputStream;
  */
 final class FunctionProcess implements AutoCloseable {
     static final String HANDLER = "io.fifoactors.lambda.SqsActorHandler::handleRequest";
+    static final String TIMER_HANDLER = "io.fifoactors.lambda.SqsTimerHandler::handleRequest";
     private static final String MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     final Process process;
@@ -108,13 +109,19 @@ final class FunctionProcess implements AutoCloseable {
     }
 
     static FunctionProcess start(Path taskRoot, RuntimeApiServer api, Map<String, String> functionEnv) {
+        return start(taskRoot, api, functionEnv, HANDLER);
+    }
+
+    /** The function with this handler (the actor handler or the timer handler). */
+    static FunctionProcess start(Path taskRoot, RuntimeApiServer api, Map<String, String> functionEnv,
+                                 String handler) {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 // the flags of Lambda's java runtime that change start-up time
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Xmx384m", "-Djava.net.preferIPv4Stack=true",
                 "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + nativeLibrary(),
-                "-cp", runtimeClientClasspath(), MAIN, HANDLER));
+                "-cp", runtimeClientClasspath(), MAIN, handler));
         ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("FA_") || k.startsWith("_LAMBDA")

@@ -117,7 +117,7 @@ class SqsWireRoundTripTest {
 
     @Test
     void aDeadLetterCopyDecodesWithoutTheMailboxsReason() {
-        mailbox.deadLetter(new DeadLetter("account/dl", "dead-1", Map.of("fa-type", "Deposit"), utf8("{}"),
+        mailbox.deadLetter(new DeadLetter("account/dl", "dead-1", "dl-1", Map.of("fa-type", "Deposit"), utf8("{}"),
                 "handler failed 5 times"));
         List<Message> raw = new ArrayList<>();
         for (int polls = 0; raw.isEmpty() && polls < 10; polls++) {

@@ -44,19 +44,27 @@ class TemplateCheckSupportTest {
         Path template = Paths.get(System.getProperty("fifoactors.template", "../docs/deploy/template.yaml"));
         Map<String, Object> sam = CfnYaml.load(template);
 
-        Map<String, Object> queue = CfnResolve.withParameters(sam, Map.of());
+        Map<String, Object> runtime = CfnResolve.withParameters(sam, Map.of());
+        Map<String, Object> noRedrive = map(runtime, "Resources", "MailboxQueue", "Properties");
+        assertFalse(noRedrive.containsKey("RedrivePolicy"), "the default is Redrive=runtime: AWS::NoValue removes it");
+        assertEquals(1209600, noRedrive.get("MessageRetentionPeriod"));
+        assertFalse(map(runtime, "Resources", "TimerQueue", "Properties").containsKey("RedrivePolicy"));
+        assertFalse(map(runtime, "Resources").containsKey("TimerDeadLetterQueue"),
+                "a resource whose condition is false is left out");
+        assertFalse(runtime.containsKey("Conditions"));
+        assertEquals(Map.of("Ref", "MessageKeysSecret"), get(runtime, "Resources", "LedgerFunction", "Properties",
+                "Environment", "Variables", "FA_MESSAGE_KEYS_SECRET_ARN"), "other intrinsics stay for CloudFormation");
+
+        Map<String, Object> queue = CfnResolve.withParameters(sam, Map.of("Redrive", "queue"));
         Map<String, Object> mailbox = map(queue, "Resources", "MailboxQueue", "Properties");
         assertEquals(Map.of("Fn::GetAtt", List.of("DeadLetterQueue", "Arn")),
-                get(mailbox, "RedrivePolicy", "deadLetterTargetArn"), "the default is Redrive=queue");
+                get(mailbox, "RedrivePolicy", "deadLetterTargetArn"));
+        assertEquals(Map.of("Ref", "MaxReceiveCount"), get(mailbox, "RedrivePolicy", "maxReceiveCount"),
+                "a parameter outside a condition is left for CloudFormation");
         assertEquals(345600, mailbox.get("MessageRetentionPeriod"));
-        assertFalse(queue.containsKey("Conditions"));
-
-        Map<String, Object> runtime = CfnResolve.withParameters(sam, Map.of("Redrive", "runtime"));
-        Map<String, Object> noRedrive = map(runtime, "Resources", "MailboxQueue", "Properties");
-        assertFalse(noRedrive.containsKey("RedrivePolicy"), "AWS::NoValue removes the property");
-        assertEquals(1209600, noRedrive.get("MessageRetentionPeriod"));
-        assertEquals(Map.of("Ref", "Redrive"), get(runtime, "Resources", "LedgerFunction", "Properties",
-                "Environment", "Variables", "FA_REDRIVE"), "other intrinsics stay for CloudFormation");
+        assertEquals(Map.of("Fn::GetAtt", List.of("TimerDeadLetterQueue", "Arn")),
+                get(queue, "Resources", "TimerQueue", "Properties", "RedrivePolicy", "deadLetterTargetArn"));
+        assertTrue(map(queue, "Resources").containsKey("TimerDeadLetterQueue"));
 
         assertThrows(IllegalArgumentException.class, () -> CfnResolve.withParameters(sam, Map.of("Nope", "x")));
     }

@@ -192,6 +192,11 @@ final class Control {
     /** The record of {@code state} with this control, and the attention the two call for. */
     StoredRecord record(long version, byte[] state) {
         byte[] control = encode();
+        return new StoredRecord(version, state, control, attention((long) state.length + control.length));
+    }
+
+    /** The attention a record of this control and {@code recordBytes} calls for: one rule, commit and inspection. */
+    EnumSet<Attention> attention(long recordBytes) {
         EnumSet<Attention> attention = EnumSet.noneOf(Attention.class);
         if (parked.isPresent()) {
             attention.add(Attention.PARKED);
@@ -199,10 +204,10 @@ final class Control {
         if (!failingSeq.isEmpty() && SequenceNumbers.compare(failingSeq, appliedSeq) > 0) {
             attention.add(Attention.FAILING);
         }
-        if ((long) state.length + control.length > Attention.LARGE_RECORD_BYTES) {
+        if (recordBytes > Attention.LARGE_RECORD_BYTES) {
             attention.add(Attention.LARGE);
         }
-        return new StoredRecord(version, state, control, attention);
+        return attention;
     }
 
     boolean isFailing(String seq) {

@@ -394,9 +394,11 @@ final class GroupRun {
             }
         }
         ctl.pendingDeadLetters.removeIf(p -> deadLettersSent.contains(p.seq()));
-        long sentUpTo = caches.sentUpTo(id);
-        if (sentUpTo > 0 && !ctl.outbox.isEmpty()) {
-            ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
+        if (!ctl.outbox.isEmpty()) {
+            long sentUpTo = caches.sentUpTo(id);
+            if (sentUpTo > 0) {
+                ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
+            }
         }
     }
 

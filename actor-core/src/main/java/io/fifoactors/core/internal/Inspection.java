@@ -21,6 +21,19 @@ public final class Inspection {
     public static <S> ActorSnapshot<S> snapshot(ActorType<S, ?> type, ActorId id, Optional<StoredRecord> record,
                                                 io.fifoactors.core.codec.Codec codec) {
         S state = record.map(r -> codec.decode(r.state(), type.stateClass())).orElseGet(() -> type.initialState(id));
+        return snapshot(id, record, state);
+    }
+
+    /**
+     * The actor's record with its state bytes as the codec wrote them ({@code record} empty: no bytes, version 0).
+     *
+     * @throws io.fifoactors.core.MessageDecodingException if the bookkeeping is not a record this runtime reads
+     */
+    public static ActorSnapshot<byte[]> rawSnapshot(ActorId id, Optional<StoredRecord> record) {
+        return snapshot(id, record, record.map(r -> r.state().clone()).orElseGet(() -> new byte[0]));
+    }
+
+    private static <S> ActorSnapshot<S> snapshot(ActorId id, Optional<StoredRecord> record, S state) {
         Control c = record.map(r -> Control.decode(r.control())).orElseGet(Control::new);
         List<ActorSnapshot.OutboxItem> outbox = new ArrayList<>();
         for (OutboxEntry e : c.outbox) {
@@ -45,10 +58,11 @@ public final class Inspection {
         List<ActorSnapshot.RejectionView> rejections = c.recentRejections.stream().map(r ->
                 new ActorSnapshot.RejectionView(r.messageId(), r.type(), r.reason(),
                         Instant.ofEpochMilli(r.atMillis()))).toList();
-        return new ActorSnapshot<>(id, record.map(StoredRecord::version).orElse(0L),
-                record.map(StoredRecord::sizeBytes).orElse(0L), state, c.appliedSeq, c.applied, c.rejected,
-                c.deferred, c.deadLettered, c.timersFired, c.outSeq, outbox, stash, parked, c.held.size(), timers,
-                failing, c.marks.size(), c.archive.isPresent(), rejections);
+        long bytes = record.map(StoredRecord::sizeBytes).orElse(0L);
+        return new ActorSnapshot<>(id, record.map(StoredRecord::version).orElse(0L), bytes, state, c.appliedSeq,
+                c.applied, c.rejected, c.deferred, c.deadLettered, c.timersFired, c.outSeq, outbox, stash, parked,
+                c.held.size(), timers, failing, c.marks.size(), c.archive.isPresent(), rejections,
+                record.isEmpty() ? java.util.Set.of() : c.attention(bytes));
     }
 
     /** A signed system message (wake, unpark) to {@code target}. */

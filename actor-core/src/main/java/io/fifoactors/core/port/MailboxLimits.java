@@ -171,10 +171,59 @@ public final class MailboxLimits {
      * text}, else the length of its Base64 form.
      */
     public static long bodySize(byte[] body) {
-        if (body.length == 0 || sqsTextOrNull(body) != null) {
+        if (isSqsText(body)) {
             return body.length;
         }
         return 4L * ((body.length + 2) / 3);
+    }
+
+    /**
+     * Whether {@code body} is well-formed UTF-8 (shortest forms, no encoded surrogates) of code points SQS accepts:
+     * the test of {@link #sqsTextOrNull} without decoding (called for every message sent).
+     */
+    public static boolean isSqsText(byte[] body) {
+        int i = 0;
+        int n = body.length;
+        while (i < n) {
+            int b = body[i];
+            if (b >= 0x20 && b < 0x7F) { // printable ASCII, the common case
+                i++;
+                continue;
+            }
+            int cp;
+            int len;
+            if (b >= 0) {
+                cp = b; // other ASCII: only tab, line feed and carriage return are accepted
+                len = 1;
+            } else if ((b & 0xE0) == 0xC0) {
+                len = 2;
+                cp = b & 0x1F;
+            } else if ((b & 0xF0) == 0xE0) {
+                len = 3;
+                cp = b & 0x0F;
+            } else if ((b & 0xF8) == 0xF0) {
+                len = 4;
+                cp = b & 0x07;
+            } else {
+                return false;
+            }
+            if (i + len > n) {
+                return false;
+            }
+            for (int k = 1; k < len; k++) {
+                int c = body[i + k];
+                if ((c & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (c & 0x3F);
+            }
+            int min = len == 1 ? 0 : len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+            if (cp < min || !isSqsCodePoint(cp)) { // overlong forms and surrogates (never code points) refused
+                return false;
+            }
+            i += len;
+        }
+        return true;
     }
 
     /** True if {@code s} has a high surrogate not followed by a low one, or a low one not after a high one. */

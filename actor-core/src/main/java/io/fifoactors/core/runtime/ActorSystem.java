@@ -20,7 +20,6 @@ import io.fifoactors.core.port.RedrivePolicy;
 import io.fifoactors.core.port.Scheduler;
 import io.fifoactors.core.port.StateStore;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,16 +154,12 @@ public final class ActorSystem {
 
     /** Asks the actor to expire its due deferrals and retry its stash (deadlines also fire on their own). */
     public void wake(ActorId target, String requestId) {
-        checkMessageId(requestId);
-        settings.mailbox().send(List.of(Inspection.systemMessage(target, requestId, Envelope.SYSTEM_WAKE,
-                new byte[0], settings.keys())));
+        settings.mailbox().send(List.of(SystemMessages.wake(target, requestId, settings.keys())));
     }
 
     /** Resolves a parked actor through its own mailbox, so the resolution takes its place in the actor's order. */
     public void unpark(ActorId target, Resolution resolution, String requestId) {
-        checkMessageId(requestId);
-        settings.mailbox().send(List.of(Inspection.systemMessage(target, requestId, Envelope.SYSTEM_UNPARK,
-                resolution.name().getBytes(StandardCharsets.US_ASCII), settings.keys())));
+        settings.mailbox().send(List.of(SystemMessages.unpark(target, resolution, requestId, settings.keys())));
     }
 
     /** The actor's durable record, decoded; version 0 and the initial state if it never committed. */
@@ -193,16 +188,7 @@ public final class ActorSystem {
     }
 
     private static void checkMessageId(String id) {
-        Objects.requireNonNull(id, "messageId");
-        if (id.isEmpty() || id.length() > 128) {
-            throw new MessageEncodingException("message id must have 1 to 128 characters, had " + id.length());
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c < 0x21 || c > 0x7E) {
-                throw new MessageEncodingException("message id has a character outside printable ASCII at index " + i);
-            }
-        }
+        SystemMessages.checkMessageId(id);
     }
 
     /** Builds an {@link ActorSystem}; not thread-safe. */

@@ -70,6 +70,31 @@ class MailboxLimitsTest {
     }
 
     @Test
+    void theByteScanAgreesWithDecodingOnEdgeCasesAndRandomBytes() {
+        byte[][] edges = {
+                {}, {0x09, 0x0A, 0x0D}, {0x1F}, {0x7F}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xC2, (byte) 0x80},
+                {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, {(byte) 0xED, (byte) 0x9F, (byte) 0xBF},
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD},
+                {(byte) 0xEF, (byte) 0xBF, (byte) 0xBE}, {(byte) 0xF0, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF},
+                {(byte) 0xF0, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xF4, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF},
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80},
+                {(byte) 0xE2, (byte) 0x82}, {(byte) 0x80}, {'a', (byte) 0xC3}};
+        for (byte[] b : edges) {
+            assertEquals(MailboxLimits.sqsTextOrNull(b) != null, MailboxLimits.isSqsText(b), Arrays.toString(b));
+        }
+        java.util.Random random = new java.util.Random(11);
+        byte[] pool = {'a', 'Z', ' ', 0x09, 0x00, 0x7F, (byte) 0xC3, (byte) 0xA9, (byte) 0xE2, (byte) 0x82, (byte) 0xAC,
+                (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, (byte) 0xED, (byte) 0xBF, (byte) 0xFF, (byte) 0x80};
+        for (int t = 0; t < 20_000; t++) {
+            byte[] b = new byte[random.nextInt(9)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : pool[random.nextInt(pool.length)];
+            }
+            assertEquals(MailboxLimits.sqsTextOrNull(b) != null, MailboxLimits.isSqsText(b), Arrays.toString(b));
+        }
+    }
+
+    @Test
     void aTextBodyAtTheLimitWithOneCharacterSqsRefusesIsTooLarge() {
         byte[] body = new byte[(int) Mailbox.MAX_MESSAGE_BYTES];
         Arrays.fill(body, (byte) 'x');
