@@ -271,13 +271,8 @@ public final class DynamoDbAttentionIndex {
          * @throws ConfigurationException if the client or table name is missing or the name is invalid
          */
         public DynamoDbAttentionIndex build() {
-            if (client == null) {
-                throw new ConfigurationException("DynamoDbAttentionIndex needs a client: call .client(dynamoDbClient)");
-            }
-            if (tableName == null || !DynamoDbStateStore.TABLE_NAME.matcher(tableName).matches()) {
-                throw new ConfigurationException("DynamoDbAttentionIndex needs a valid table name (3 to 255 letters,"
-                        + " digits, '_', '-' or '.'), was " + (tableName == null ? "none" : "'" + tableName + "'"));
-            }
+            DynamoDbStateStore.requireClient("DynamoDbAttentionIndex", client);
+            DynamoDbStateStore.requireTableName("DynamoDbAttentionIndex", tableName);
             return new DynamoDbAttentionIndex(this);
         }
     }

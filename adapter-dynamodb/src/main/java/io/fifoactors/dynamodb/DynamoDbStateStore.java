@@ -653,20 +653,31 @@ public final class DynamoDbStateStore implements StateStore {
          *                                table name, or the expiry attribute name is invalid
          */
         public DynamoDbStateStore build() {
-            if (client == null) {
-                throw new ConfigurationException("DynamoDbStateStore needs a client: call .client(dynamoDbClient)"
-                        + " on the builder");
-            }
-            if (tableName == null) {
-                throw new ConfigurationException("DynamoDbStateStore needs a table name: call .tableName(\"actors\")"
-                        + " on the builder");
-            }
-            if (!TABLE_NAME.matcher(tableName).matches()) {
-                throw new ConfigurationException("DynamoDbStateStore table name '" + tableName + "' is not a valid"
-                        + " DynamoDB table name (3 to 255 characters, each a letter, digit, '_', '-' or '.')");
-            }
+            requireClient("DynamoDbStateStore", client);
+            requireTableName("DynamoDbStateStore", tableName);
             checkTtlAttribute("DynamoDbStateStore", ttlAttribute);
             return new DynamoDbStateStore(this);
+        }
+    }
+
+    /** Checks a builder's client; shared with {@link DynamoDbAttentionIndex} and {@link DynamoDbTableProvisioner}. */
+    static void requireClient(String who, DynamoDbClient client) {
+        if (client == null) {
+            throw new ConfigurationException(who + " needs a client: call .client(dynamoDbClient) on the builder");
+        }
+    }
+
+    /**
+     * Checks a table name: given, and 3 to 255 letters, digits, '_', '-' or '.'; shared with
+     * {@link DynamoDbAttentionIndex} and {@link DynamoDbTableProvisioner}.
+     */
+    static void requireTableName(String who, String tableName) {
+        if (tableName == null) {
+            throw new ConfigurationException(who + " needs a table name: call .tableName(\"actors\") on the builder");
+        }
+        if (!TABLE_NAME.matcher(tableName).matches()) {
+            throw new ConfigurationException(who + " table name '" + tableName + "' is not a valid DynamoDB table"
+                    + " name (3 to 255 characters, each a letter, digit, '_', '-' or '.')");
         }
     }
 

@@ -553,10 +553,7 @@ public final class DynamoDbTableProvisioner {
 
     private static void checkName(String tableName) {
         Objects.requireNonNull(tableName, "tableName");
-        if (!DynamoDbStateStore.TABLE_NAME.matcher(tableName).matches()) {
-            throw new ConfigurationException("'" + tableName + "' is not a valid DynamoDB table name (3 to 255"
-                    + " characters, each a letter, digit, '_', '-' or '.')");
-        }
+        DynamoDbStateStore.requireTableName("DynamoDbTableProvisioner", tableName);
     }
 
     @Override
@@ -601,10 +598,7 @@ public final class DynamoDbTableProvisioner {
          *                                attribute name is invalid
          */
         public DynamoDbTableProvisioner build() {
-            if (client == null) {
-                throw new ConfigurationException("DynamoDbTableProvisioner needs a client: call"
-                        + " .client(dynamoDbClient) on the builder");
-            }
+            DynamoDbStateStore.requireClient("DynamoDbTableProvisioner", client);
             if (waitTimeout == null || waitTimeout.isZero() || waitTimeout.isNegative()) {
                 throw new ConfigurationException("DynamoDbTableProvisioner wait timeout must be positive, was "
                         + waitTimeout);

@@ -5,11 +5,8 @@ import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.port.Attention;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.dynamodb.DynamoDbAttentionIndex.ActorAttention;
-import io.fifoactors.localaws.DynaliteServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
@@ -31,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,32 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * added to an existing table (docs/semantics.md, section 8).
  */
 class DynamoDbAttentionIndexDynaliteTest {
-    private static final AtomicInteger TABLES = new AtomicInteger();
-    private static DynaliteServer server;
-    private static DynamoDbClient client;
-    private static DynamoDbTableProvisioner provisioner;
-
-    @BeforeAll
-    static void start() {
-        server = DynaliteServer.start();
-        client = server.newClient();
-        provisioner = DynamoDbTableProvisioner.builder().client(client).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final DynaliteFixture DYNALITE = new DynaliteFixture();
 
     private static DynamoDbStateStore newStore() {
-        String table = "attn-" + TABLES.incrementAndGet();
-        provisioner.ensure(table);
-        return DynamoDbStateStore.builder().client(client).tableName(table).build();
+        String table = DYNALITE.nextTable("attn");
+        DYNALITE.provisioner().ensure(table);
+        return DYNALITE.store(table);
     }
 
     private static StoredRecord record(long version, Attention... attention) {
@@ -78,14 +55,14 @@ class DynamoDbAttentionIndexDynaliteTest {
     @Test
     void theProvisionerCreatesTheIndexWithTheTable() {
         DynamoDbStateStore store = newStore();
-        TableDescription t = client.describeTable(DescribeTableRequest.builder().tableName(store.tableName()).build())
-                .table();
+        TableDescription t = DYNALITE.client().describeTable(DescribeTableRequest.builder()
+                .tableName(store.tableName()).build()).table();
         GlobalSecondaryIndexDescription index = DynamoDbTableProvisioner.attentionIndexOf(t).orElseThrow();
         assertEquals(IndexStatus.ACTIVE, index.indexStatus());
         assertEquals(DynamoDbTableProvisioner.attentionKeySchema(), index.keySchema());
         assertEquals(ProjectionType.KEYS_ONLY, index.projection().projectionType());
         assertEquals(DynamoDbTableProvisioner.IndexStatus.ALREADY_PRESENT,
-                provisioner.ensure(store.tableName()).attentionIndex());
+                DYNALITE.provisioner().ensure(store.tableName()).attentionIndex());
     }
 
     @Test
@@ -151,16 +128,17 @@ class DynamoDbAttentionIndexDynaliteTest {
         // finding: dynalite 4.0.0 refuses a GlobalSecondaryIndexUpdates Create without ProvisionedThroughput (which
         // DynamoDB requires to be absent on an on-demand table), and with it answers and creates no index. AWS
         // creates the index (CREATING, backfilling, then ACTIVE): tested on a fake client.
-        String table = "attn-old-" + TABLES.incrementAndGet();
-        client.createTable(DynamoDbTableProvisioner.createRequest(table).toBuilder()
+        String table = DYNALITE.nextTable("attn-old");
+        DYNALITE.client().createTable(DynamoDbTableProvisioner.createRequest(table).toBuilder()
                 .attributeDefinitions(DynamoDbTableProvisioner.attributeDefinitions().get(0))
                 .globalSecondaryIndexes((Collection<GlobalSecondaryIndex>) null)
                 .build());
-        PermanentFailureException e = assertThrows(PermanentFailureException.class, () -> provisioner.ensure(table));
+        PermanentFailureException e = assertThrows(PermanentFailureException.class,
+                () -> DYNALITE.provisioner().ensure(table));
         assertTrue(e.getMessage().contains("cannot add an index to an existing table")
                 && e.getMessage().contains("Recreate the table"), e.getMessage());
 
-        UpdateTableResponse accepted = client.updateTable(UpdateTableRequest.builder().tableName(table)
+        UpdateTableResponse accepted = DYNALITE.client().updateTable(UpdateTableRequest.builder().tableName(table)
                 .attributeDefinitions(DynamoDbTableProvisioner.attributeDefinitions())
                 .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(
                         CreateGlobalSecondaryIndexAction.builder().indexName("attention")
@@ -172,11 +150,13 @@ class DynamoDbAttentionIndexDynaliteTest {
                 .build());
         assertTrue(DynamoDbTableProvisioner.attentionIndexOf(accepted.tableDescription()).isEmpty(),
                 "accepted, not created");
-        TableDescription t = client.describeTable(DescribeTableRequest.builder().tableName(table).build()).table();
+        TableDescription t = DYNALITE.client().describeTable(DescribeTableRequest.builder().tableName(table).build())
+                .table();
         assertTrue(DynamoDbTableProvisioner.attentionIndexOf(t).isEmpty(), "still no index on dynalite");
 
         // the index reader names the missing index and the way to add it
-        DynamoDbAttentionIndex index = DynamoDbAttentionIndex.builder().client(client).tableName(table).build();
+        DynamoDbAttentionIndex index = DynamoDbAttentionIndex.builder().client(DYNALITE.client()).tableName(table)
+                .build();
         PermanentFailureException missing = assertThrows(PermanentFailureException.class, () -> index.list(10));
         assertTrue(missing.getMessage().contains("has no global secondary index 'attention'"), missing.getMessage());
     }

@@ -8,12 +8,9 @@ import io.fifoactors.dynamodb.DynamoDbStateStore.CapacitySource;
 import io.fifoactors.dynamodb.DynamoDbStateStore.CapacityUsage;
 import io.fifoactors.dynamodb.DynamoDbTableProvisioner.TableSetup;
 import io.fifoactors.dynamodb.DynamoDbTableProvisioner.TtlStatus;
-import io.fifoactors.localaws.DynaliteServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,61 +33,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ReturnValuesOnConditionCheckFailure (so a lost commit is a 1-unit LOWER_BOUND there), and it has no UpdateTimeToLive.
  */
 class DynamoDbDynaliteCapacityAndTtlTest {
-    private static final AtomicInteger TABLES = new AtomicInteger();
-    private static DynaliteServer server;
-    private static DynamoDbClient client;
-    private static DynamoDbTableProvisioner provisioner;
-
-    @BeforeAll
-    static void startDynalite() {
-        server = DynaliteServer.start();
-        client = server.newClient();
-        provisioner = DynamoDbTableProvisioner.builder().client(client).build();
-    }
-
-    @AfterAll
-    static void stopDynalite() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final DynaliteFixture DYNALITE = new DynaliteFixture();
 
     private static String newTable() {
-        String table = "cap-" + TABLES.incrementAndGet();
-        provisioner.ensureTable(table);
+        String table = DYNALITE.nextTable("cap");
+        DYNALITE.provisioner().ensureTable(table);
         return table;
     }
 
     @Test
     void theProvisionerCreatesTheTableAndReportsThatDynaliteHasNoTimeToLive() {
-        StderrCapture.Captured<TableSetup> first = StderrCapture.capture(() -> provisioner.ensure("ttl-probe"));
+        StderrCapture.Captured<TableSetup> first =
+                StderrCapture.capture(() -> DYNALITE.provisioner().ensure("ttl-probe"));
         assertEquals(new TableSetup(true, TtlStatus.UNSUPPORTED,
                 DynamoDbTableProvisioner.IndexStatus.CREATED_WITH_TABLE), first.value());
         String log = first.stderr();
         assertTrue(log.contains("WARN") && log.contains("UpdateTimeToLive answered UnknownOperationException")
                 && log.contains("ttl-probe"), log);
         assertEquals(new TableSetup(false, TtlStatus.UNSUPPORTED, DynamoDbTableProvisioner.IndexStatus.ALREADY_PRESENT),
-                provisioner.ensure("ttl-probe"));
+                DYNALITE.provisioner().ensure("ttl-probe"));
         // The store works all the same; the chunk just never expires there.
-        DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName("ttl-probe").build();
+        DynamoDbStateStore store = DYNALITE.store("ttl-probe");
         ActorId id = ActorId.of("account", "a-1");
         store.putArchive(id, "m-1", new byte[] {1}, Instant.ofEpochSecond(1_000_000_000L, 1));
-        Map<String, AttributeValue> raw = client.getItem(GetItemRequest.builder().tableName("ttl-probe")
+        Map<String, AttributeValue> raw = DYNALITE.client().getItem(GetItemRequest.builder().tableName("ttl-probe")
                 .key(Map.of("pk", AttributeValue.fromS("account/a-1 archive m-1"))).consistentRead(true).build())
                 .item();
         assertEquals(AttributeValue.fromN("1000000001"), raw.get("ttl"), "epoch seconds, rounded up");
         assertEquals(3, raw.size(), "pk, a and ttl: " + raw.keySet());
-        assertTrue(provisioner.deleteTableIfPresent("ttl-probe"));
+        assertTrue(DYNALITE.provisioner().deleteTableIfPresent("ttl-probe"));
     }
 
     @Test
     void dynaliteReportsConsumedCapacityForEveryOperationTheStoreUses() {
         String table = newTable();
         List<CapacityUsage> seen = new ArrayList<>();
-        DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName(table)
+        DynamoDbStateStore store = DynamoDbStateStore.builder().client(DYNALITE.client()).tableName(table)
                 .capacityListener(seen::add).build();
         ActorId a = ActorId.of("account", "a-1");
         ActorId b = ActorId.of("account", "a-2");
@@ -121,7 +99,7 @@ class DynamoDbDynaliteCapacityAndTtlTest {
     void dynaliteIgnoresReturnValuesOnConditionCheckFailureSoALostCommitIsALowerBound() {
         String table = newTable();
         List<CapacityUsage> seen = new ArrayList<>();
-        DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName(table)
+        DynamoDbStateStore store = DynamoDbStateStore.builder().client(DYNALITE.client()).tableName(table)
                 .capacityListener(seen::add).build();
         ActorId a = ActorId.of("account", "a-1");
         store.commit(a, 0, new StoredRecord(1, new byte[3000], new byte[0]));
@@ -153,12 +131,12 @@ class DynamoDbDynaliteCapacityAndTtlTest {
                     item.put("b", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[fill])));
                     long size = ItemSizes.itemSize(item);
                     assertEquals(boundary + delta, size);
-                    PutItemResponse put = client.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    PutItemResponse put = DYNALITE.client().putItem(PutItemRequest.builder().tableName(table).item(item)
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                     assertEquals(ItemSizes.writeUnits(size), put.consumedCapacity().capacityUnits(),
                             "write units of " + numbers.get(i) + " at " + size + " B");
                     for (boolean strong : new boolean[] {true, false}) {
-                        double read = client.getItem(GetItemRequest.builder().tableName(table)
+                        double read = DYNALITE.client().getItem(GetItemRequest.builder().tableName(table)
                                 .key(Map.of("pk", item.get("pk"))).consistentRead(strong)
                                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build())
                                 .consumedCapacity().capacityUnits();
@@ -176,7 +154,7 @@ class DynamoDbDynaliteCapacityAndTtlTest {
     void aRecordItemSizeIsWhatDynaliteBillsForIt() {
         String table = newTable();
         List<CapacityUsage> seen = new ArrayList<>();
-        DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName(table)
+        DynamoDbStateStore store = DynamoDbStateStore.builder().client(DYNALITE.client()).tableName(table)
                 .capacityListener(seen::add).build();
         ActorId id = ActorId.of("account", "sized");
         long version = 0;
@@ -198,7 +176,7 @@ class DynamoDbDynaliteCapacityAndTtlTest {
         // bills only what it read. So a loadAll of big records over dynalite reports a little more than AWS would.
         String table = newTable();
         List<CapacityUsage> seen = new ArrayList<>();
-        DynamoDbStateStore store = DynamoDbStateStore.builder().client(client).tableName(table)
+        DynamoDbStateStore store = DynamoDbStateStore.builder().client(DYNALITE.client()).tableName(table)
                 .capacityListener(seen::add).build();
         List<ActorId> ids = new ArrayList<>();
         long perRecord = 0;

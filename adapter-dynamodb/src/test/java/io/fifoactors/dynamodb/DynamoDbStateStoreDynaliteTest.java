@@ -6,9 +6,8 @@ import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.port.Consistency;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.localaws.DynaliteServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -38,37 +37,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour beyond the contract, checked against a real (local) server: error mapping, backstops, batching. */
 class DynamoDbStateStoreDynaliteTest {
-    private static DynaliteServer server;
-    private static DynamoDbClient client;
-    private static DynamoDbTableProvisioner provisioner;
-
-    @BeforeAll
-    static void startDynalite() {
-        server = DynaliteServer.start();
-        client = server.newClient();
-        provisioner = DynamoDbTableProvisioner.builder().client(client).build();
-    }
-
-    @AfterAll
-    static void stopDynalite() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final DynaliteFixture DYNALITE = new DynaliteFixture();
 
     private static DynamoDbStateStore store(String table) {
-        return DynamoDbStateStore.builder().client(client).tableName(table).build();
+        return DYNALITE.store(table);
     }
 
     @Test
     void provisioningIsIdempotent() {
-        assertTrue(provisioner.ensureTable("idempotent"));
-        assertFalse(provisioner.ensureTable("idempotent"));
-        assertTrue(provisioner.deleteTableIfPresent("idempotent"));
-        assertFalse(provisioner.deleteTableIfPresent("idempotent"));
+        assertTrue(DYNALITE.provisioner().ensureTable("idempotent"));
+        assertFalse(DYNALITE.provisioner().ensureTable("idempotent"));
+        assertTrue(DYNALITE.provisioner().deleteTableIfPresent("idempotent"));
+        assertFalse(DYNALITE.provisioner().deleteTableIfPresent("idempotent"));
     }
 
     @Test
@@ -84,22 +65,22 @@ class DynamoDbStateStoreDynaliteTest {
 
     @Test
     void theServersItemSizeRefusalIsRecognisedAsTheBackstop() {
-        provisioner.ensureTable("size-backstop");
+        DYNALITE.provisioner().ensureTable("size-backstop");
         PutItemRequest tooBig = PutItemRequest.builder().tableName("size-backstop").item(Map.of(
                 "pk", AttributeValue.fromS("account/x"),
                 "v", AttributeValue.fromN("1"),
                 "s", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[400 * 1024])),
                 "c", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[0])))).build();
-        SdkException e = assertThrows(SdkException.class, () -> client.putItem(tooBig));
+        SdkException e = assertThrows(SdkException.class, () -> DYNALITE.client().putItem(tooBig));
         assertTrue(DynamoDbStateStore.isItemTooLarge(e), e.getMessage());
-        assertFalse(client.getItem(GetItemRequest.builder().tableName("size-backstop")
+        assertFalse(DYNALITE.client().getItem(GetItemRequest.builder().tableName("size-backstop")
                 .key(Map.of("pk", AttributeValue.fromS("account/x"))).build()).hasItem());
     }
 
     @Test
     void loadAllFollowsUnprocessedKeysWhenResponsesHitTheSizeCap() {
         // dynalite caps a BatchGetItem response at about 1.4 MB (DynamoDB: 16 MB), so 3 MB of records need rounds.
-        provisioner.ensureTable("big-batch");
+        DYNALITE.provisioner().ensureTable("big-batch");
         DynamoDbStateStore store = store("big-batch");
         List<ActorId> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -112,7 +93,7 @@ class DynamoDbStateStoreDynaliteTest {
         AtomicInteger batchGets = new AtomicInteger();
         Map<ActorId, StoredRecord> found;
         try (DynamoDbClient counting = DynamoDbClient.builder()
-                .endpointOverride(server.endpoint())
+                .endpointOverride(DYNALITE.server().endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())

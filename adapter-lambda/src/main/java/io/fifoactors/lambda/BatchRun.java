@@ -115,7 +115,7 @@ final class BatchRun {
             // the runtime handles message and group failures itself; this is a failure of the runtime as a whole
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("requestId", stats.requestId());
-            fields.put("error", e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            fields.put("error", Handlers.describe(e));
             telemetry.log(Level.ERROR, "batch-failed", fields);
             retries = new ArrayList<>();
             for (Delivery d : deliveries) {

@@ -14,18 +14,10 @@ final class Priming {
     }
 
     static SQSEvent.SQSMessage syntheticRecord() {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId("00000000-0000-0000-0000-000000000000");
-        m.setReceiptHandle("priming");
-        m.setBody("AAEC");
-        m.setEventSource("aws:sqs");
         Map<String, String> system = new LinkedHashMap<>();
         system.put(SqsEventDecoder.GROUP_ID, "priming/priming");
         system.put(SqsEventDecoder.SEQUENCE_NUMBER, "1");
-        system.put(SqsEventDecoder.RECEIVE_COUNT, "1");
-        system.put(SqsEventDecoder.SENT_TIMESTAMP, "0");
         system.put(SqsEventDecoder.DEDUPLICATION_ID, "priming");
-        m.setAttributes(system);
         Map<String, SQSEvent.MessageAttribute> attributes = new LinkedHashMap<>();
         attributes.put(SqsEventDecoder.ID, string("priming"));
         attributes.put(SqsEventDecoder.ENCODING, string(SqsEventDecoder.BASE64));
@@ -35,24 +27,28 @@ final class Priming {
         byte[] value = "\u0000x".getBytes(StandardCharsets.UTF_8);
         binary.setBinaryValue(ByteBuffer.wrap(value));
         attributes.put("fa-priming", binary);
-        m.setMessageAttributes(attributes);
-        return m;
+        return record("00000000-0000-0000-0000-000000000000", "AAEC", system, attributes);
     }
 
     /** A timer carrier as a standard queue delivers it (no group, no sequence), due at the epoch. */
     static SQSEvent.SQSMessage syntheticCarrier() {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId("00000000-0000-0000-0000-000000000001");
-        m.setReceiptHandle("priming");
-        m.setBody("{}");
-        m.setEventSource("aws:sqs");
-        Map<String, String> system = new LinkedHashMap<>();
-        system.put(SqsEventDecoder.RECEIVE_COUNT, "1");
-        system.put(SqsEventDecoder.SENT_TIMESTAMP, "0");
-        m.setAttributes(system);
         Map<String, SQSEvent.MessageAttribute> attributes = new LinkedHashMap<>();
         attributes.put(SqsWire.TIMER, string("1 0 priming/priming priming"));
         attributes.put("fa-type", string("Priming"));
+        return record("00000000-0000-0000-0000-000000000001", "{}", new LinkedHashMap<>(), attributes);
+    }
+
+    /** A record received once, sent at the epoch, with the given system attributes added to those. */
+    private static SQSEvent.SQSMessage record(String messageId, String body, Map<String, String> system,
+                                              Map<String, SQSEvent.MessageAttribute> attributes) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(messageId);
+        m.setReceiptHandle("priming");
+        m.setBody(body);
+        m.setEventSource("aws:sqs");
+        system.put(SqsEventDecoder.RECEIVE_COUNT, "1");
+        system.put(SqsEventDecoder.SENT_TIMESTAMP, "0");
+        m.setAttributes(system);
         m.setMessageAttributes(attributes);
         return m;
     }

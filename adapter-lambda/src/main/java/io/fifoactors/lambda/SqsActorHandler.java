@@ -124,10 +124,9 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Instant started = clock.instant();
-        String requestId = context == null || context.getAwsRequestId() == null ? "" : context.getAwsRequestId();
+        String requestId = Handlers.requestId(context);
         long remaining = context == null ? Long.MAX_VALUE / 4 : context.getRemainingTimeInMillis();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
-                ? List.of() : event.getRecords();
+        List<SQSEvent.SQSMessage> records = Handlers.records(event);
         InvocationStats stats = new InvocationStats(requestId);
         stats.batchSize(records.size());
         Instant deadline = started.plusMillis(Math.max(0, remaining));
@@ -146,8 +145,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         }
         stats.failuresReported(failures.size());
         long duration = Duration.between(started, clock.instant()).toMillis();
-        String functionName = context == null || context.getFunctionName() == null
-                ? settings.functionName() : context.getFunctionName();
+        String functionName = Handlers.functionName(context, settings);
         telemetry.emitMetrics(stats, functionName, duration);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("requestId", requestId);
@@ -253,12 +251,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
         } catch (Exception e) {
             telemetry.log(Level.WARN, "priming-failed", Map.of("error", e.getClass().getName()));
         }
-        try {
-            wiring.prime(system, settings);
-        } catch (RuntimeException | LinkageError e) {
-            telemetry.log(Level.WARN, "priming-failed", Map.of("wiring", wiring.getClass().getName(),
-                    "error", e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
-        }
+        Handlers.primeWiring(telemetry, wiring, () -> wiring.prime(system, settings));
     }
 
     @Override
@@ -324,19 +317,7 @@ public final class SqsActorHandler implements RequestHandler<SQSEvent, SQSBatchR
          * @throws ConfigurationException if the environment is missing or invalid, or the wiring fails
          */
         public SqsActorHandler build() {
-            List<String> missing = new ArrayList<>();
-            if (environment == null) {
-                missing.add("environment(Map)");
-            }
-            if (clock == null) {
-                missing.add("clock(Clock)");
-            }
-            if (output == null) {
-                missing.add("output(Consumer)");
-            }
-            if (!missing.isEmpty()) {
-                throw new ConfigurationException("SqsActorHandler.builder() is missing " + String.join(", ", missing));
-            }
+            Handlers.requireBuilt("SqsActorHandler", environment, clock, output);
             return new SqsActorHandler(this);
         }
     }

@@ -114,9 +114,8 @@ public final class SqsTimerHandler implements RequestHandler<SQSEvent, SQSBatchR
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Instant started = clock.instant();
-        String requestId = context == null || context.getAwsRequestId() == null ? "" : context.getAwsRequestId();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
-                ? List.of() : event.getRecords();
+        String requestId = Handlers.requestId(context);
+        List<SQSEvent.SQSMessage> records = Handlers.records(event);
         Map<WireMessage, SQSEvent.SQSMessage> recordOf = new IdentityHashMap<>();
         Map<String, SQSEvent.SQSMessage> recordById = new HashMap<>();
         List<WireMessage> carriers = new ArrayList<>(records.size());
@@ -145,7 +144,7 @@ public final class SqsTimerHandler implements RequestHandler<SQSEvent, SQSBatchR
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("requestId", requestId);
                 fields.put("carriers", carriers.size());
-                fields.put("error", e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                fields.put("error", Handlers.describe(e));
                 telemetry.log(Level.ERROR, "timer-batch-failed", fields);
                 result = new TimerForwarding.Result(carriers, 0, 0, 0);
             }
@@ -167,8 +166,7 @@ public final class SqsTimerHandler implements RequestHandler<SQSEvent, SQSBatchR
         }
 
         long duration = Duration.between(started, clock.instant()).toMillis();
-        String functionName = context == null || context.getFunctionName() == null
-                ? settings.functionName() : context.getFunctionName();
+        String functionName = Handlers.functionName(context, settings);
         Map<String, Long> metrics = new LinkedHashMap<>();
         metrics.put(FORWARDED, (long) result.forwarded());
         metrics.put(RESENT, (long) result.resent());
@@ -209,12 +207,7 @@ public final class SqsTimerHandler implements RequestHandler<SQSEvent, SQSBatchR
         } catch (RuntimeException e) {
             telemetry.log(Level.WARN, "priming-failed", Map.of("error", e.getClass().getName()));
         }
-        try {
-            wiring.primeTimers(forwarding, settings);
-        } catch (RuntimeException | LinkageError e) {
-            telemetry.log(Level.WARN, "priming-failed", Map.of("wiring", wiring.getClass().getName(),
-                    "error", e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
-        }
+        Handlers.primeWiring(telemetry, wiring, () -> wiring.primeTimers(forwarding, settings));
     }
 
     @Override
@@ -273,19 +266,7 @@ public final class SqsTimerHandler implements RequestHandler<SQSEvent, SQSBatchR
          * @throws ConfigurationException if the environment is missing or invalid, or the wiring fails
          */
         public SqsTimerHandler build() {
-            List<String> missing = new ArrayList<>();
-            if (environment == null) {
-                missing.add("environment(Map)");
-            }
-            if (clock == null) {
-                missing.add("clock(Clock)");
-            }
-            if (output == null) {
-                missing.add("output(Consumer)");
-            }
-            if (!missing.isEmpty()) {
-                throw new ConfigurationException("SqsTimerHandler.builder() is missing " + String.join(", ", missing));
-            }
+            Handlers.requireBuilt("SqsTimerHandler", environment, clock, output);
             return new SqsTimerHandler(this);
         }
     }

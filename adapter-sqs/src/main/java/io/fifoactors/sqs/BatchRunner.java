@@ -1,5 +1,6 @@
 package io.fifoactors.sqs;
 
+import io.fifoactors.core.ConfigurationException;
 import io.fifoactors.core.FifoActorsException;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.sqswire.EncodedMessage;
@@ -35,12 +36,24 @@ import java.util.function.Function;
  * <p>Thread-safe: it keeps no mutable state; the client is thread-safe.
  */
 final class BatchRunner {
+    /** The most retries of an entry a sender may be configured with. */
+    static final int MAX_RETRIES = 20;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final SqsClient client;
     private final int maxRetries;
     private final Duration backoff;
     private final Sleeper sleeper;
+
+    /**
+     * Checks a configured number of retries: 0 to {@value #MAX_RETRIES}.
+     *
+     * @param setting the setting's name, for the message
+     * @throws ConfigurationException otherwise
+     */
+    static int checkRetries(String setting, int maxRetries) {
+        return ConfigurationException.requireBetween(setting, maxRetries, 0, MAX_RETRIES);
+    }
 
     BatchRunner(SqsClient client, int maxRetries, Duration backoff, Sleeper sleeper) {
         this.client = client;

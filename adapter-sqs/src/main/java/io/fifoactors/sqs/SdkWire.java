@@ -49,35 +49,26 @@ final class SdkWire {
         return out;
     }
 
-    /** A batch entry; {@code delaySeconds} null for none (FIFO queues take none). */
+    /** A batch entry; {@code delaySeconds} null for none (FIFO queues take none). A null field is left out. */
     static SendMessageBatchRequestEntry entry(String id, EncodedMessage e, Integer delaySeconds) {
-        SendMessageBatchRequestEntry.Builder b = SendMessageBatchRequestEntry.builder()
+        return SendMessageBatchRequestEntry.builder()
                 .id(id)
                 .messageBody(e.body())
-                .messageAttributes(toSdk(e.attributes()));
-        if (e.groupId() != null) {
-            b.messageGroupId(e.groupId());
-        }
-        if (e.deduplicationId() != null) {
-            b.messageDeduplicationId(e.deduplicationId());
-        }
-        if (delaySeconds != null) {
-            b.delaySeconds(delaySeconds);
-        }
-        return b.build();
+                .messageAttributes(toSdk(e.attributes()))
+                .messageGroupId(e.groupId())
+                .messageDeduplicationId(e.deduplicationId())
+                .delaySeconds(delaySeconds)
+                .build();
     }
 
+    /** A single send, without delay. A null field (no group or deduplication id) is left out. */
     static SendMessageRequest request(String queueUrl, EncodedMessage e) {
-        SendMessageRequest.Builder b = SendMessageRequest.builder()
+        return SendMessageRequest.builder()
                 .queueUrl(queueUrl)
                 .messageBody(e.body())
-                .messageAttributes(toSdk(e.attributes()));
-        if (e.groupId() != null) {
-            b.messageGroupId(e.groupId());
-        }
-        if (e.deduplicationId() != null) {
-            b.messageDeduplicationId(e.deduplicationId());
-        }
-        return b.build();
+                .messageAttributes(toSdk(e.attributes()))
+                .messageGroupId(e.groupId())
+                .messageDeduplicationId(e.deduplicationId())
+                .build();
     }
 }

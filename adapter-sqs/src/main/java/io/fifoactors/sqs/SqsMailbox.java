@@ -336,21 +336,14 @@ public final class SqsMailbox implements Mailbox {
             if (!missing.isEmpty()) {
                 throw new ConfigurationException("SqsMailbox.builder() is missing " + String.join(", ", missing));
             }
-            if (!queueUrl.endsWith(".fifo")) {
-                throw new ConfigurationException("SqsMailbox needs a FIFO queue, but queueUrl " + queueUrl
-                        + " does not end in .fifo");
-            }
-            if (!deadLetterQueueUrl.endsWith(".fifo")) {
-                throw new ConfigurationException("SqsMailbox needs a FIFO dead-letter queue, but deadLetterQueueUrl "
-                        + deadLetterQueueUrl + " does not end in .fifo");
-            }
+            SqsQueueProvisioner.requireFifo("SqsMailbox", "queue", "queueUrl", queueUrl);
+            SqsQueueProvisioner.requireFifo("SqsMailbox", "dead-letter queue", "deadLetterQueueUrl",
+                    deadLetterQueueUrl);
             if (queueUrl.equals(deadLetterQueueUrl)) {
                 throw new ConfigurationException("SqsMailbox queueUrl and deadLetterQueueUrl are the same queue: "
                         + queueUrl);
             }
-            if (maxSendRetries < 0 || maxSendRetries > 20) {
-                throw new ConfigurationException("SqsMailbox maxSendRetries must be 0 to 20, was " + maxSendRetries);
-            }
+            BatchRunner.checkRetries("SqsMailbox maxSendRetries", maxSendRetries);
             if (retryBackoff == null || retryBackoff.isNegative()) {
                 throw new ConfigurationException("SqsMailbox retryBackoff must be zero or positive");
             }

@@ -164,7 +164,7 @@ public final class SqsQueueProvisioner {
 
     static String baseName(String name) {
         Objects.requireNonNull(name, "name");
-        String base = name.endsWith(FIFO_SUFFIX) ? name.substring(0, name.length() - FIFO_SUFFIX.length()) : name;
+        String base = isFifo(name) ? name.substring(0, name.length() - FIFO_SUFFIX.length()) : name;
         if (base.isEmpty() || base.length() > MAX_BASE_NAME || !NAME.matcher(base).matches()) {
             throw new IllegalArgumentException("queue base name '" + name + "' must be 1 to " + MAX_BASE_NAME
                     + " letters, digits, '-' or '_' (the queues are <name>.fifo and <name>-dlq.fifo)");
@@ -353,6 +353,26 @@ public final class SqsQueueProvisioner {
                         + " 60 s to 14 days, was " + deadLetterRetention);
             }
             return new SqsQueueProvisioner(this);
+        }
+    }
+
+    /** Whether a queue URL or name is a FIFO queue's: SQS requires those to end in ".fifo". */
+    static boolean isFifo(String urlOrName) {
+        return urlOrName.endsWith(FIFO_SUFFIX);
+    }
+
+    /**
+     * Checks that a configured queue URL is a FIFO queue's.
+     *
+     * @param owner   the class configured, for the message
+     * @param queue   which queue it must be ("queue", "dead-letter queue")
+     * @param setting the builder setting that gave the URL
+     * @throws ConfigurationException if it is not
+     */
+    static void requireFifo(String owner, String queue, String setting, String url) {
+        if (!isFifo(url)) {
+            throw new ConfigurationException(owner + " needs a FIFO " + queue + ", but " + setting + " " + url
+                    + " does not end in .fifo");
         }
     }
 }

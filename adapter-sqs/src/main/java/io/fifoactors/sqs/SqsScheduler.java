@@ -134,14 +134,12 @@ public final class SqsScheduler implements Scheduler {
                 throw new ConfigurationException("SqsScheduler.builder() needs client(SqsClient) and"
                         + " timerQueueUrl(String)");
             }
-            if (timerQueueUrl.endsWith(".fifo")) {
+            if (SqsQueueProvisioner.isFifo(timerQueueUrl)) {
                 throw new ConfigurationException("SqsScheduler needs a standard queue (FIFO queues have no"
                         + " per-message delay), but " + timerQueueUrl + " is a FIFO queue");
             }
             checkHop(maxHop);
-            if (maxSendRetries < 0 || maxSendRetries > 20) {
-                throw new ConfigurationException("SqsScheduler maxSendRetries must be 0 to 20");
-            }
+            BatchRunner.checkRetries("SqsScheduler maxSendRetries", maxSendRetries);
             return new SqsScheduler(this);
         }
     }

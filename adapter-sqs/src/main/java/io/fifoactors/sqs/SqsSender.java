@@ -94,7 +94,7 @@ public final class SqsSender {
 
         /** Retries of entries SQS refuses with a retryable error (default 3). */
         public Builder maxSendRetries(int maxSendRetries) {
-            this.maxSendRetries = ConfigurationException.requireBetween("maxSendRetries", maxSendRetries, 0, 20);
+            this.maxSendRetries = BatchRunner.checkRetries("maxSendRetries", maxSendRetries);
             return this;
         }
 
@@ -107,10 +107,7 @@ public final class SqsSender {
             if (client == null || queueUrl == null || queueUrl.isBlank()) {
                 throw new ConfigurationException("SqsSender.builder() needs client(SqsClient) and queueUrl(String)");
             }
-            if (!queueUrl.endsWith(".fifo")) {
-                throw new ConfigurationException("SqsSender needs a FIFO queue, but queueUrl " + queueUrl
-                        + " does not end in .fifo");
-            }
+            SqsQueueProvisioner.requireFifo("SqsSender", "queue", "queueUrl", queueUrl);
             return new SqsSender(this);
         }
     }

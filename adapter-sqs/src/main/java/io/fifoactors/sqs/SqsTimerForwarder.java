@@ -402,7 +402,7 @@ public final class SqsTimerForwarder {
                 throw new ConfigurationException("SqsTimerForwarder.builder() needs client(SqsClient),"
                         + " timerQueueUrl(String) and mailboxQueueUrl(String)");
             }
-            if (!mailboxQueueUrl.endsWith(".fifo") || timerQueueUrl.endsWith(".fifo")) {
+            if (!SqsQueueProvisioner.isFifo(mailboxQueueUrl) || SqsQueueProvisioner.isFifo(timerQueueUrl)) {
                 throw new ConfigurationException("SqsTimerForwarder moves timers from a standard queue to a FIFO"
                         + " queue; got " + timerQueueUrl + " -> " + mailboxQueueUrl);
             }

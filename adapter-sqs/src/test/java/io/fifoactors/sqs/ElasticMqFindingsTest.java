@@ -3,13 +3,10 @@ package io.fifoactors.sqs;
 import io.fifoactors.core.PermanentFailureException;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.OutgoingMessage;
-import io.fifoactors.localaws.ElasticMqServer;
 import io.fifoactors.sqswire.SqsWire;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.InvalidAttributeValueException;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -35,20 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in-memory mailbox keeps the AWS behaviour, and the rules the server cannot show are asserted there.
  */
 class ElasticMqFindingsTest {
-    private static ElasticMqServer server;
-    private static SqsClient client;
+    @RegisterExtension
+    static final ElasticMqFixture SQS = new ElasticMqFixture();
     private SqsMailboxFixture fixture;
-
-    @BeforeAll
-    static void startServer() {
-        server = ElasticMqServer.start();
-        client = server.newClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void close() {
@@ -58,18 +44,19 @@ class ElasticMqFindingsTest {
     }
 
     private String queue() {
-        fixture = new SqsMailboxFixture(client, "finding", 0);
+        fixture = new SqsMailboxFixture(SQS.client(), "finding", 0);
         return fixture.queues().queueUrl();
     }
 
     private static List<Message> receive(String url, int visibility) {
-        return client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(visibility)
+        return SQS.client().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(visibility)
                 .waitTimeSeconds(1).messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                 .messageAttributeNames("All")).messages();
     }
 
     private static void send(String url, String group, String dedup) {
-        client.sendMessage(b -> b.queueUrl(url).messageGroupId(group).messageDeduplicationId(dedup).messageBody("b"));
+        SQS.client().sendMessage(b -> b.queueUrl(url).messageGroupId(group).messageDeduplicationId(dedup)
+                .messageBody("b"));
     }
 
     @Test
@@ -101,7 +88,7 @@ class ElasticMqFindingsTest {
 
     @Test
     void aGroupDeliversItsFirstMessageAgainWhileALaterOneIsInFlight() {
-        fixture = new SqsMailboxFixture(client, "finding", 0);
+        fixture = new SqsMailboxFixture(SQS.client(), "finding", 0);
         fixture.mailbox().send(List.of(new OutgoingMessage("g/l", "a1", Map.of(), new byte[] {1}),
                 new OutgoingMessage("g/l", "a2", Map.of(), new byte[] {2})));
         List<Delivery> both = fixture.mailbox().receive(10, Duration.ofSeconds(30), Duration.ofSeconds(1));
@@ -118,8 +105,9 @@ class ElasticMqFindingsTest {
         String url = queue();
         send(url, "g", "d-1");
         Message m = receive(url, 43_000).get(0);
-        client.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(43_200));
-        client.receiveMessage(b -> b.queueUrl(url).visibilityTimeout(43_201)); // AWS: refused
+        SQS.client().changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())
+                .visibilityTimeout(43_200));
+        SQS.client().receiveMessage(b -> b.queueUrl(url).visibilityTimeout(43_201)); // AWS: refused
         assertThrows(IllegalArgumentException.class, () -> fixture.mailbox().receive(1, Duration.ofSeconds(43_201),
                 Duration.ZERO), "the adapter checks the range itself");
     }
@@ -127,17 +115,17 @@ class ElasticMqFindingsTest {
     @Test
     void reservedAttributeNamesAreAcceptedAndMaximumMessageSizeIsNeitherReportedNorEnforced() {
         String url = queue();
-        client.sendMessage(b -> b.queueUrl(url).messageGroupId("g").messageDeduplicationId("aws").messageBody("b")
+        SQS.client().sendMessage(b -> b.queueUrl(url).messageGroupId("g").messageDeduplicationId("aws").messageBody("b")
                 .messageAttributes(Map.of("AWS.trace", MessageAttributeValue.builder().dataType("String")
                         .stringValue("v").build())));
         assertThrows(PermanentFailureException.class, () -> fixture.mailbox().send(List.of(
                 new OutgoingMessage("g", "m", Map.of("AWS.trace", "v"), new byte[1]))), "the adapter refuses it");
-        assertNull(client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes()
-                .get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE), "provisioned with 262144, not reported");
+        assertNull(SQS.client().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                .attributes().get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE), "provisioned with 262144, not reported");
         send(url, "big", "d-big");
-        client.sendMessage(b -> b.queueUrl(url).messageGroupId("big").messageDeduplicationId("1m")
+        SQS.client().sendMessage(b -> b.queueUrl(url).messageGroupId("big").messageDeduplicationId("1m")
                 .messageBody("x".repeat(1_048_576)));
-        assertThrows(InvalidAttributeValueException.class, () -> client.sendMessage(b -> b.queueUrl(url)
+        assertThrows(InvalidAttributeValueException.class, () -> SQS.client().sendMessage(b -> b.queueUrl(url)
                 .messageGroupId("big").messageDeduplicationId("1m+1").messageBody("x".repeat(1_048_577))),
                 "its own limit is 1 MiB");
     }
@@ -150,15 +138,15 @@ class ElasticMqFindingsTest {
             five.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageGroupId("g" + i)
                     .messageDeduplicationId("d" + i).messageBody("w".repeat(250_000)).build());
         }
-        assertThrows(InvalidAttributeValueException.class, () -> client.sendMessageBatch(b -> b.queueUrl(url)
+        assertThrows(InvalidAttributeValueException.class, () -> SQS.client().sendMessageBatch(b -> b.queueUrl(url)
                 .entries(five)), "the adapter splits requests at 256 KiB");
-        SendMessageBatchResponse r = client.sendMessageBatch(b -> b.queueUrl(url).entries(five.subList(0, 1)));
+        SendMessageBatchResponse r = SQS.client().sendMessageBatch(b -> b.queueUrl(url).entries(five.subList(0, 1)));
         assertNull(r.successful().get(0).sequenceNumber());
     }
 
     @Test
     void aRedriveMoveGetsANewDeduplicationIdAndCountsOneMoreReceive() {
-        fixture = new SqsMailboxFixture(client, "finding", 1);
+        fixture = new SqsMailboxFixture(SQS.client(), "finding", 1);
         fixture.mailbox().send(List.of(new OutgoingMessage("g/r", "kept-id", Map.of("fa-type", "T"), new byte[] {1})));
         Delivery d = fixture.mailbox().receive(1, Duration.ZERO, Duration.ofSeconds(1)).get(0);
         assertEquals(1, d.receiveCount());

@@ -6,13 +6,11 @@ import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
-import io.fifoactors.localaws.ElasticMqServer;
 import io.fifoactors.sqswire.SqsWire;
 import io.fifoactors.sqswire.StoredLetter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -51,20 +49,9 @@ class SqsMailboxElasticMqTest {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final long TIMEOUT_MS = 10_000;
 
-    private static ElasticMqServer server;
-    private static SqsClient client;
+    @RegisterExtension
+    static final ElasticMqFixture SQS = new ElasticMqFixture();
     private final List<SqsMailboxFixture> fixtures = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        server = ElasticMqServer.start();
-        client = server.newClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void deleteQueues() {
@@ -72,7 +59,7 @@ class SqsMailboxElasticMqTest {
     }
 
     private SqsMailboxFixture fixture() {
-        SqsMailboxFixture f = new SqsMailboxFixture(client, "it", 0);
+        SqsMailboxFixture f = new SqsMailboxFixture(SQS.client(), "it", 0);
         fixtures.add(f);
         return f;
     }
@@ -98,8 +85,8 @@ class SqsMailboxElasticMqTest {
     /** Sends as another producer would: straight through the SDK, the server's limits only. */
     private static void sendRaw(SqsMailboxFixture f, String group, String dedup, String body,
                                 Map<String, MessageAttributeValue> attributes) {
-        client.sendMessage(b -> b.queueUrl(f.queues().queueUrl()).messageGroupId(group).messageDeduplicationId(dedup)
-                .messageBody(body).messageAttributes(attributes));
+        SQS.client().sendMessage(b -> b.queueUrl(f.queues().queueUrl()).messageGroupId(group)
+                .messageDeduplicationId(dedup).messageBody(body).messageAttributes(attributes));
     }
 
     private static StoredLetter onlyLetter(SqsMailboxFixture f) {
@@ -154,7 +141,7 @@ class SqsMailboxElasticMqTest {
         List<Message> raw = new ArrayList<>();
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (raw.isEmpty() && System.currentTimeMillis() < deadline) {
-            raw.addAll(client.receiveMessage(b -> b.queueUrl(fixture.queues().queueUrl()).waitTimeSeconds(1)
+            raw.addAll(SQS.client().receiveMessage(b -> b.queueUrl(fixture.queues().queueUrl()).waitTimeSeconds(1)
                     .visibilityTimeout(0).messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).messages());
         }

@@ -2,35 +2,19 @@ package io.fifoactors.sqs;
 
 import io.fifoactors.contract.MailboxFixture;
 import io.fifoactors.contract.MailboxFuzz;
-import io.fifoactors.localaws.ElasticMqServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The mailbox fuzz on the SQS mailbox over an embedded ElasticMQ server. Time passing is real (3 s long polls of an
  * empty queue), so sequences run eight at a time; ElasticMQ's documented quirks are followed by the model.
  */
 class SqsMailboxFuzzTest extends MailboxFuzz {
-    private static ElasticMqServer server;
-    private static SqsClient client;
-
-    @BeforeAll
-    static void startServer() {
-        server = ElasticMqServer.start();
-        client = server.newClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ElasticMqFixture SQS = new ElasticMqFixture();
 
     @Override
     protected MailboxFixture newMailbox(int maxReceiveCount) {
-        return new SqsMailboxFixture(client, "fuzz", maxReceiveCount);
+        return new SqsMailboxFixture(SQS.client(), "fuzz", maxReceiveCount);
     }
 
     @Override

@@ -1,11 +1,8 @@
 package io.fifoactors.sqs;
 
 import io.fifoactors.core.ConfigurationException;
-import io.fifoactors.localaws.ElasticMqServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
@@ -16,27 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqsQueueProvisionerTest {
-    private static ElasticMqServer server;
-    private static SqsClient client;
-
-    @BeforeAll
-    static void startServer() {
-        server = ElasticMqServer.start();
-        client = server.newClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ElasticMqFixture SQS = new ElasticMqFixture();
 
     private static Map<QueueAttributeName, String> attributes(String url) {
-        return client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+        return SQS.client().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                .attributes();
     }
 
     @Test
     void provisionsAFifoQueueWithARedrivePolicyToItsFifoDeadLetterQueue() {
-        SqsQueues q = SqsQueueProvisioner.builder().client(client).maxReceiveCount(3)
+        SqsQueues q = SQS.provisioner().maxReceiveCount(3)
                 .visibilityTimeout(Duration.ofSeconds(45)).build().provision("accounts");
         assertTrue(q.queueUrl().endsWith("/accounts.fifo"), q.queueUrl());
         assertTrue(q.deadLetterQueueUrl().endsWith("/accounts-dlq.fifo"), q.deadLetterQueueUrl());
@@ -54,7 +41,7 @@ class SqsQueueProvisionerTest {
 
     @Test
     void byDefaultTheQueueHasNoRedrivePolicyAndTheDeadLetterQueueTakesTheLargestMessages() {
-        RecordingSqsClient recording = new RecordingSqsClient(client);
+        RecordingSqsClient recording = new RecordingSqsClient(SQS.client());
         SqsQueues q = SqsQueueProvisioner.builder().client(recording).build().provision("defaults");
         assertEquals(null, attributes(q.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY));
         assertEquals(2, recording.creates.size());
@@ -71,7 +58,7 @@ class SqsQueueProvisionerTest {
 
     @Test
     void theTimerQueueIsAStandardQueueWithLongPolling() {
-        RecordingSqsClient recording = new RecordingSqsClient(client);
+        RecordingSqsClient recording = new RecordingSqsClient(SQS.client());
         SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(recording).build();
         String url = p.provisionTimerQueue("ticks");
         assertTrue(url.endsWith("/ticks-timers"), url);
@@ -82,24 +69,24 @@ class SqsQueueProvisionerTest {
         assertEquals("262144", recording.creates.get(0).attributes().get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
         p.deleteQueue(url);
         p.deleteQueue(url);
-        assertTrue(client.listQueues(b -> b.queueNamePrefix("ticks")).queueUrls().isEmpty());
+        assertTrue(SQS.client().listQueues(b -> b.queueNamePrefix("ticks")).queueUrls().isEmpty());
     }
 
     @Test
     void aRedrivePolicyIsAddedToAQueueThatHadNone() {
-        SqsQueues q = SqsQueueProvisioner.builder().client(client).build().provision("later-redrive");
-        SqsQueueProvisioner.builder().client(client).maxReceiveCount(6).build().provision("later-redrive");
+        SqsQueues q = SQS.provisioner().build().provision("later-redrive");
+        SQS.provisioner().maxReceiveCount(6).build().provision("later-redrive");
         assertTrue(attributes(q.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY).contains("\"maxReceiveCount\":6"));
     }
 
     @Test
     void provisioningAgainIsIdempotentAndConvergesChangedSettings() {
-        SqsQueues first = SqsQueueProvisioner.builder().client(client).maxReceiveCount(5).build()
+        SqsQueues first = SQS.provisioner().maxReceiveCount(5).build()
                 .provision("orders.fifo");
-        SqsQueues again = SqsQueueProvisioner.builder().client(client).maxReceiveCount(5).build().provision("orders");
+        SqsQueues again = SQS.provisioner().maxReceiveCount(5).build().provision("orders");
         assertEquals(first, again);
 
-        SqsQueues changed = SqsQueueProvisioner.builder().client(client).maxReceiveCount(9)
+        SqsQueues changed = SQS.provisioner().maxReceiveCount(9)
                 .visibilityTimeout(Duration.ofSeconds(12)).build().provision("orders");
         assertEquals(first, changed);
         Map<QueueAttributeName, String> main = attributes(changed.queueUrl());
@@ -110,29 +97,29 @@ class SqsQueueProvisionerTest {
 
     @Test
     void withoutRedriveTheQueueHasNoPolicyAndAnExistingOneIsRemoved() {
-        SqsQueues fresh = SqsQueueProvisioner.builder().client(client).noRedrive().build().provision("no-redrive");
+        SqsQueues fresh = SQS.provisioner().noRedrive().build().provision("no-redrive");
         assertEquals(null, attributes(fresh.queueUrl()).get(QueueAttributeName.REDRIVE_POLICY));
         assertEquals("true", attributes(fresh.deadLetterQueueUrl()).get(QueueAttributeName.FIFO_QUEUE));
 
         // SQS removes a policy set to ""; ElasticMQ 1.7.1 keeps it, and the provisioner then refuses the queue
-        SqsQueueProvisioner.builder().client(client).maxReceiveCount(4).build().provision("switching");
+        SQS.provisioner().maxReceiveCount(4).build().provision("switching");
         ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).noRedrive().build().provision("switching"));
+                () -> SQS.provisioner().noRedrive().build().provision("switching"));
         assertTrue(e.getMessage().contains("keeps its redrive policy"), e.getMessage());
     }
 
     @Test
     void deleteRemovesBothQueuesAndToleratesMissingOnes() {
-        SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(client).build();
+        SqsQueueProvisioner p = SQS.provisioner().build();
         SqsQueues q = p.provision("short-lived");
         p.delete(q);
         p.delete(q);
-        assertTrue(client.listQueues(b -> b.queueNamePrefix("short-lived")).queueUrls().isEmpty());
+        assertTrue(SQS.client().listQueues(b -> b.queueNamePrefix("short-lived")).queueUrls().isEmpty());
     }
 
     @Test
     void queueNamesAreChecked() {
-        SqsQueueProvisioner p = SqsQueueProvisioner.builder().client(client).build();
+        SqsQueueProvisioner p = SQS.provisioner().build();
         for (String bad : new String[] {"", ".fifo", "with space", "dot.ted", "x".repeat(72)}) {
             assertThrows(IllegalArgumentException.class, () -> p.provision(bad), bad);
         }
@@ -145,15 +132,15 @@ class SqsQueueProvisionerTest {
                 () -> SqsQueueProvisioner.builder().build());
         assertEquals("SqsQueueProvisioner.builder() is missing client(SqsClient)", missing.getMessage());
         assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).maxReceiveCount(0).build());
+                () -> SQS.provisioner().maxReceiveCount(0).build());
         assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).maxReceiveCount(1001).build());
+                () -> SQS.provisioner().maxReceiveCount(1001).build());
         assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).visibilityTimeout(Duration.ofMillis(1500)).build());
+                () -> SQS.provisioner().visibilityTimeout(Duration.ofMillis(1500)).build());
         assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).visibilityTimeout(Duration.ofHours(13)).build());
+                () -> SQS.provisioner().visibilityTimeout(Duration.ofHours(13)).build());
         assertThrows(ConfigurationException.class,
-                () -> SqsQueueProvisioner.builder().client(client).deadLetterRetention(Duration.ofDays(15)).build());
+                () -> SQS.provisioner().deadLetterRetention(Duration.ofDays(15)).build());
     }
 
     @Test

@@ -3,12 +3,9 @@ package io.fifoactors.sqs;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.ScheduledMessage;
-import io.fifoactors.localaws.ElasticMqServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,23 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SqsTimersElasticMqTest {
     private static final AtomicLong COUNTER = new AtomicLong();
-    private static ElasticMqServer server;
-    private static SqsClient client;
+    @RegisterExtension
+    static final ElasticMqFixture SQS = new ElasticMqFixture();
 
     private SqsMailboxFixture fixture;
     private String timerQueue;
     private SqsTimerForwarder forwarder;
-
-    @BeforeAll
-    static void startServer() {
-        server = ElasticMqServer.start();
-        client = server.newClient();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void stop() {
@@ -53,18 +39,18 @@ class SqsTimersElasticMqTest {
         }
         if (fixture != null) {
             fixture.close();
-            SqsQueueProvisioner.builder().client(client).build().deleteQueue(timerQueue);
+            SQS.provisioner().build().deleteQueue(timerQueue);
         }
     }
 
     private SqsScheduler start(Duration maxHop) {
-        fixture = new SqsMailboxFixture(client, "timers", 0);
-        timerQueue = SqsQueueProvisioner.builder().client(client).build()
+        fixture = new SqsMailboxFixture(SQS.client(), "timers", 0);
+        timerQueue = SQS.provisioner().build()
                 .provisionTimerQueue("t" + COUNTER.incrementAndGet());
-        forwarder = SqsTimerForwarder.builder().client(client).timerQueueUrl(timerQueue)
+        forwarder = SqsTimerForwarder.builder().client(SQS.client()).timerQueueUrl(timerQueue)
                 .mailboxQueueUrl(fixture.queues().queueUrl()).maxHop(maxHop).waitTime(Duration.ofSeconds(1)).build();
         forwarder.start();
-        return SqsScheduler.builder().client(client).timerQueueUrl(timerQueue).maxHop(maxHop).build();
+        return SqsScheduler.builder().client(SQS.client()).timerQueueUrl(timerQueue).maxHop(maxHop).build();
     }
 
     private static OutgoingMessage firing(String id) {
@@ -134,7 +120,7 @@ class SqsTimersElasticMqTest {
     @Test
     void aCarrierForwardedTwiceIsOneMessage() {
         start(Duration.ofMinutes(15));
-        SqsScheduler scheduler = SqsScheduler.builder().client(client).timerQueueUrl(timerQueue).build();
+        SqsScheduler scheduler = SqsScheduler.builder().client(SQS.client()).timerQueueUrl(timerQueue).build();
         ScheduledMessage once = new ScheduledMessage(firing("twice"), Instant.now());
         scheduler.schedule(List.of(once, once)); // two carriers of the same firing
         List<Arrival> arrivals = awaitArrivals(2, Duration.ofSeconds(4));

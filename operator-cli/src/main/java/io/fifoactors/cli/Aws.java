@@ -6,6 +6,9 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -92,44 +95,36 @@ final class Aws implements AutoCloseable {
 
     SqsClient sqs() {
         if (sqs == null) {
-            var b = SqsClient.builder().region(region()).credentialsProvider(credentials())
-                    .httpClientBuilder(http());
-            URI endpoint = endpoint(root.sqsEndpointUrl);
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            sqs = b.build();
-            opened.add(sqs);
+            sqs = open(SqsClient.builder(), root.sqsEndpointUrl);
         }
         return sqs;
     }
 
     DynamoDbClient dynamo() {
         if (dynamo == null) {
-            var b = DynamoDbClient.builder().region(region()).credentialsProvider(credentials())
-                    .httpClientBuilder(http());
-            URI endpoint = endpoint(root.dynamoDbEndpointUrl);
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            dynamo = b.build();
-            opened.add(dynamo);
+            dynamo = open(DynamoDbClient.builder(), root.dynamoDbEndpointUrl);
         }
         return dynamo;
     }
 
     SecretsManagerClient secrets() {
         if (secrets == null) {
-            var b = SecretsManagerClient.builder().region(region()).credentialsProvider(credentials())
-                    .httpClientBuilder(http());
-            URI endpoint = endpoint(root.secretsEndpointUrl);
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            secrets = b.build();
-            opened.add(secrets);
+            secrets = open(SecretsManagerClient.builder(), root.secretsEndpointUrl);
         }
         return secrets;
+    }
+
+    /** A client of this run's region and credentials, on the service's endpoint if one is given; closed at the end. */
+    private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient> C open(B builder,
+                                                                                                       URI specific) {
+        builder.region(region()).credentialsProvider(credentials()).httpClientBuilder(http());
+        URI endpoint = endpoint(specific);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        C client = builder.build();
+        opened.add(client);
+        return client;
     }
 
     private URI endpoint(URI specific) {

@@ -69,6 +69,19 @@ final class DeadLettersCommand implements Runnable {
             return actor != null || reasonContains != null;
         }
 
+        /**
+         * Checks that a command acting on letters is told which: {@code --all} or a filter, not both.
+         *
+         * @param all  whether {@code --all} was given
+         * @param verb what the command does to every letter with {@code --all} ("moves", "purges")
+         */
+        void requireAllOrFilter(boolean all, String verb) {
+            if (all == any()) {
+                throw new UsageException(all ? "--all " + verb + " every letter: give it without --actor and"
+                        + " --reason-contains" : "say which letters: --all, --actor ACTOR or --reason-contains TEXT");
+            }
+        }
+
         Duration visibility() {
             if (visibilitySeconds < 1 || visibilitySeconds > 43_200) {
                 throw new UsageException("--visibility-timeout must be 1 to 43200 seconds, was " + visibilitySeconds);
@@ -169,10 +182,7 @@ final class DeadLettersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (all == selection.any()) {
-                throw new UsageException(all ? "--all moves every letter: give it without --actor and"
-                        + " --reason-contains" : "say which letters: --all, --actor ACTOR or --reason-contains TEXT");
-            }
+            selection.requireAllOrFilter(all, "moves");
             RootCommand root = parent.root;
             SqsDeadLetters dlq = deadLetters(root, true);
             List<StoredLetter> letters = DeadLetterScan.run(dlq, selection.filter(), Integer.MAX_VALUE,
@@ -205,10 +215,7 @@ final class DeadLettersCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (all == selection.any()) {
-                throw new UsageException(all ? "--all purges every letter: give it without --actor and"
-                        + " --reason-contains" : "say which letters: --all, --actor ACTOR or --reason-contains TEXT");
-            }
+            selection.requireAllOrFilter(all, "purges");
             RootCommand root = parent.root;
             if (!yes) {
                 if (root.terminal == null) {

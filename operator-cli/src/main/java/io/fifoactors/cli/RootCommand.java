@@ -109,24 +109,23 @@ final class RootCommand implements Runnable, AutoCloseable {
     }
 
     String requireTable() {
-        if (table == null || table.isBlank()) {
-            throw new UsageException("this command reads the actor table: give --table NAME");
-        }
-        return table;
+        return required(table, "reads the actor table: give --table NAME");
     }
 
     String requireQueueUrl() {
-        if (queueUrl == null || queueUrl.isBlank()) {
-            throw new UsageException("this command sends to the mailbox queue: give --queue-url URL");
-        }
-        return queueUrl;
+        return required(queueUrl, "sends to the mailbox queue: give --queue-url URL");
     }
 
     String requireDeadLetterQueueUrl() {
-        if (deadLetterQueueUrl == null || deadLetterQueueUrl.isBlank()) {
-            throw new UsageException("this command reads the dead-letter queue: give --dead-letter-queue-url URL");
+        return required(deadLetterQueueUrl, "reads the dead-letter queue: give --dead-letter-queue-url URL");
+    }
+
+    /** The option's value; missing or blank, a usage error saying what the command does with it. */
+    private static String required(String value, String need) {
+        if (value == null || value.isBlank()) {
+            throw new UsageException("this command " + need);
         }
-        return deadLetterQueueUrl;
+        return value;
     }
 
     static ActorId actor(String text) {

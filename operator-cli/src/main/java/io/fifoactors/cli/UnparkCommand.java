@@ -3,7 +3,6 @@ package io.fifoactors.cli;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.core.runtime.ActorSnapshot;
-import io.fifoactors.core.runtime.MessageKeys;
 import io.fifoactors.core.runtime.Resolution;
 import io.fifoactors.core.runtime.SystemMessages;
 import io.fifoactors.dynamodb.DynamoDbStateStore;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -49,9 +48,8 @@ final class UnparkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ActorId id = RootCommand.actor(actor);
-        String queueUrl = root.requireQueueUrl();
-        MessageKeys keys = Keys.load(root);
+        SendOptions.Target target = send.target(root, actor);
+        ActorId id = target.id();
         Resolution resolution = choice.retry ? Resolution.RETRY : Resolution.SKIP;
         if (root.table != null && !root.table.isBlank()) {
             Optional<StoredRecord> record = DynamoDbStateStore.builder().client(root.aws().dynamo())
@@ -63,10 +61,8 @@ final class UnparkCommand implements Callable<Integer> {
                         + " need");
             }
         }
-        String requestId = send.requestId();
-        WakeCommand.sender(root, queueUrl).send(List.of(SystemMessages.unpark(id, resolution, requestId, keys)));
-        WakeCommand.report(root, "unpark", id, resolution.name().toLowerCase(java.util.Locale.ROOT), requestId,
-                queueUrl);
+        target.send(SystemMessages.unpark(id, resolution, target.requestId(), target.keys()), "unpark",
+                resolution.name().toLowerCase(Locale.ROOT));
         return FifoActorsCli.OK;
     }
 }

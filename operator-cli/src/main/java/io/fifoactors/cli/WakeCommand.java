@@ -1,15 +1,11 @@
 package io.fifoactors.cli;
 
-import io.fifoactors.core.ActorId;
-import io.fifoactors.core.runtime.MessageKeys;
 import io.fifoactors.core.runtime.SystemMessages;
-import io.fifoactors.sqs.SqsSender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code wake ACTOR}: an authenticated wake through the actor's mailbox. */
@@ -29,33 +25,8 @@ final class WakeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ActorId id = RootCommand.actor(actor);
-        String queueUrl = root.requireQueueUrl();
-        MessageKeys keys = Keys.load(root);
-        String requestId = send.requestId();
-        SqsSender sender = sender(root, queueUrl);
-        sender.send(List.of(SystemMessages.wake(id, requestId, keys)));
-        report(root, "wake", id, null, requestId, queueUrl);
+        SendOptions.Target target = send.target(root, actor);
+        target.send(SystemMessages.wake(target.id(), target.requestId(), target.keys()), "wake", null);
         return FifoActorsCli.OK;
-    }
-
-    static SqsSender sender(RootCommand root, String queueUrl) {
-        try {
-            return SqsSender.builder().client(root.aws().sqs()).queueUrl(queueUrl).build();
-        } catch (io.fifoactors.core.ConfigurationException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    static void report(RootCommand root, String action, ActorId id, String resolution, String requestId,
-                       String queueUrl) {
-        Output out = root.output();
-        if (out.json()) {
-            out.json(Snapshots.map("action", action, "actor", id.groupId(), "resolution", resolution,
-                    "requestId", requestId, "queueUrl", queueUrl));
-        } else {
-            out.line("Sent " + action + (resolution == null ? "" : " (" + resolution + ")") + " to " + id.groupId()
-                    + ", request id " + requestId + ".");
-        }
     }
 }

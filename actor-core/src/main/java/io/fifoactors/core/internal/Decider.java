@@ -1,35 +1,22 @@
 package io.fifoactors.core.internal;
 
-import io.fifoactors.core.Action;
-import io.fifoactors.core.ActorContext;
 import io.fifoactors.core.ActorId;
-import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.Effect;
-import io.fifoactors.core.FifoActorsException;
 import io.fifoactors.core.MessageDecodingException;
-import io.fifoactors.core.MessageMetadata;
 import io.fifoactors.core.PoisonPolicy;
-import io.fifoactors.core.Send;
-import io.fifoactors.core.TimerAction;
 import io.fifoactors.core.port.Delivery;
-import io.fifoactors.core.port.Mailbox;
-import io.fifoactors.core.port.MailboxLimits;
 import io.fifoactors.core.port.SequenceNumbers;
 import io.fifoactors.core.runtime.BatchOutcome.RetryCause;
-import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.Resolution;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The decision: folds one actor's deliveries, in order, into its working copy (state and bookkeeping), calling the
@@ -38,18 +25,12 @@ import java.util.Set;
  * ({@link GroupRun}) loads, commits, sends and dead-letters around it. Not thread-safe; one per run.
  */
 final class Decider {
-    /**
-     * Bytes the envelope attributes can add to an outgoing message (type, from and auth attribute names and values);
-     * the body counts as {@link MailboxLimits#bodySize}, its Base64 form when SQS cannot carry it as text.
-     */
-    static final long ENVELOPE_OVERHEAD = 3 * "String".length() + Envelope.TYPE.length() + Envelope.FROM.length()
-            + Envelope.AUTH.length() + ActorId.MAX_GROUP_ID_LENGTH + 2 * 20 + 2 + 16 + 1 + 22;
-
     private final Settings settings;
     private final RedriveStrategy redrive;
     private final ActorId id;
     private final ActorType<Object, Object> type;
     private final Progress progress;
+    private final HandlerCall handler;
     private Working w;
     /** The delivery being folded: the one a handler call (also of a stashed or held message) is charged to. */
     private int current;
@@ -82,6 +63,7 @@ final class Decider {
         this.id = id;
         this.type = type;
         this.progress = progress;
+        this.handler = new HandlerCall(settings, id, type, progress);
     }
 
     /**
@@ -259,27 +241,27 @@ final class Decider {
             w.changed = true;
             return new Stop.MarkAttempt(k);
         }
-        Result r = decide(message, msg, now);
-        if (r.failure != null) {
+        HandlerCall.Result r = handler.call(w, message, msg, now, current);
+        if (r.failure() != null) {
             int attempts = priorAttempts + 1;
             boolean lastReceive = redrive.isLastReceive(d);
             if (attempts < settings.maxAttempts() && !lastReceive) {
                 ctl.failingSeq = d.sequenceNumber();
                 ctl.failedAttempts = attempts;
                 ctl.attemptInProgress = false;
-                ctl.failingReason = Optional.of(r.failure);
+                ctl.failingReason = Optional.of(r.failure());
                 w.changed = true;
                 return new Stop.Retry(k, "handler failed (attempt " + attempts + " of " + settings.maxAttempts()
-                        + "): " + r.failure, r.timedOut ? RetryCause.HANDLER_TIMEOUT : RetryCause.HANDLER_FAILED);
+                        + "): " + r.failure(), r.timedOut() ? RetryCause.HANDLER_TIMEOUT : RetryCause.HANDLER_FAILED);
             }
             return giveUp(k, d, msg, "handler failed " + attempts + (attempts == 1 ? " time" : " times")
                     + (lastReceive && attempts < settings.maxAttempts()
-                    ? " and the message reached the queue's last receive" : "") + ": " + r.failure);
+                    ? " and the message reached the queue's last receive" : "") + ": " + r.failure());
         }
-        if (r.plan.effect.deferUntil().isPresent()) {
-            deferFresh(msg, r.plan.effect.deferUntil().get(), now);
+        if (r.plan().effect().deferUntil().isPresent()) {
+            deferFresh(msg, r.plan().effect().deferUntil().get(), now);
         } else {
-            apply(r.plan, msg, now);
+            apply(r.plan(), msg, now);
         }
         return null;
     }
@@ -391,111 +373,10 @@ final class Decider {
 
     // ------------------------------------------------------------------------------------------------ decisions
 
-    /** What a handler decided, with its actions checked and encoded; or why there is no decision. */
-    private record Result(Plan plan, String failure, boolean timedOut) {
-    }
-
-    /** An effect with its actions encoded (sends and timers as the record keeps them). */
-    record Plan(Effect<Object> effect, List<Planned> actions) {
-    }
-
-    sealed interface Planned {
-        record SendTo(String target, String type, byte[] body) implements Planned {
-        }
-
-        record StartTimer(String key, long dueMillis, String type, byte[] body) implements Planned {
-        }
-
-        record CancelTimer(String key) implements Planned {
-        }
-    }
-
-    private Result decide(Object message, Stashed msg, Instant now) {
-        Effect<Object> effect;
-        Instant started = settings.clock().instant();
-        progress.handling(current);
-        try {
-            effect = type.handle(w.state, message, new Context(msg, now));
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            // a handler's own errors are its failures too; only the JVM's distress (out of memory, ...) escapes
-            return new Result(null, Failures.describe(e), false);
-        } finally {
-            progress.idle();
-        }
-        Duration took = Duration.between(started, settings.clock().instant());
-        if (took.compareTo(type.handlerTimeout()) > 0) {
-            return new Result(null, "the handler took " + took.toMillis() + " ms, over its limit of "
-                    + type.handlerTimeout().toMillis() + " ms", true);
-        }
-        if (effect == null) {
-            return new Result(null, "the handler returned no effect (null)", false);
-        }
-        try {
-            return new Result(new Plan(effect, plan(effect)), null, false);
-        } catch (FifoActorsException | IllegalArgumentException e) {
-            return new Result(null, Failures.describe(e), false);
-        }
-    }
-
-    /** Checks and encodes the effect's actions, without changing anything (that happens only when applied). */
-    private List<Planned> plan(Effect<Object> effect) {
-        if (effect.actions().isEmpty()) {
-            return List.of();
-        }
-        List<Planned> out = new ArrayList<>(effect.actions().size());
-        Set<String> timerKeys = new LinkedHashSet<>();
-        for (TimerEntry t : w.ctl.timers) {
-            if (!t.isStashTimer()) {
-                timerKeys.add(t.key());
-            }
-        }
-        for (Action a : effect.actions()) {
-            if (a instanceof Send s) {
-                ActorType<?, ?> target = settings.typeOrNull(s.target().type());
-                if (target == null) {
-                    throw new io.fifoactors.core.MessageEncodingException("no actor type '" + s.target().type()
-                            + "' is registered");
-                }
-                String wireName = target.wireName(s.message());
-                if (wireName == null) {
-                    throw new io.fifoactors.core.MessageEncodingException(s.message().getClass().getName()
-                            + " is not a message of actor type " + target.name());
-                }
-                byte[] body = settings.codec().encode(s.message());
-                long size = MailboxLimits.bodySize(body) + wireName.length() + ENVELOPE_OVERHEAD;
-                if (size > Mailbox.MAX_MESSAGE_BYTES) {
-                    // checked now, so that an oversized send fails the decision instead of sitting in an outbox
-                    // that could never be sent
-                    throw new io.fifoactors.core.MessageTooLargeException("(to " + s.target() + ")", size,
-                            Mailbox.MAX_MESSAGE_BYTES);
-                }
-                out.add(new Planned.SendTo(s.target().groupId(), wireName, body));
-            } else if (a instanceof TimerAction.Start t) {
-                String wireName = type.wireName(t.message());
-                if (wireName == null) {
-                    throw new io.fifoactors.core.MessageEncodingException(t.message().getClass().getName()
-                            + " is not a message of actor type " + type.name());
-                }
-                timerKeys.add(t.key());
-                if (timerKeys.size() > type.maxTimers()) {
-                    throw new IllegalArgumentException("the actor would have " + timerKeys.size()
-                            + " timers; actor type " + type.name() + " allows " + type.maxTimers()
-                            + " (ActorType.Builder.maxTimers)");
-                }
-                out.add(new Planned.StartTimer(t.key(), t.due().toEpochMilli(), wireName,
-                        settings.codec().encode(t.message())));
-            } else if (a instanceof TimerAction.Cancel c) {
-                timerKeys.remove(c.key());
-                out.add(new Planned.CancelTimer(c.key()));
-            }
-        }
-        return out;
-    }
-
     /** Applies a decided (non-deferring) effect to the working copy. */
-    private void apply(Plan plan, Stashed msg, Instant now) {
+    private void apply(HandlerCall.Plan plan, Stashed msg, Instant now) {
         Control ctl = w.ctl;
-        Effect<Object> effect = plan.effect;
+        Effect<Object> effect = plan.effect();
         effect.newState().ifPresent(s -> w.state = s);
         if (effect.rejection().isPresent()) {
             reject(msg, effect.rejection().get(), now);
@@ -504,27 +385,27 @@ final class Decider {
             w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.APPLIED,
                     msg.timerKey().map(k -> "timer " + k).orElse(""), msg.receiveCount()));
         }
-        applyActions(plan.actions, now);
+        applyActions(plan.actions(), now);
         w.changed = true;
         if (effect.newState().isPresent()) {
             drainStash(now);
         }
     }
 
-    private void applyActions(List<Planned> actions, Instant now) {
+    private void applyActions(List<HandlerCall.Planned> actions, Instant now) {
         Control ctl = w.ctl;
         long at = now.toEpochMilli();
-        for (Planned p : actions) {
-            if (p instanceof Planned.SendTo s) {
+        for (HandlerCall.Planned p : actions) {
+            if (p instanceof HandlerCall.Planned.SendTo s) {
                 ctl.outSeq++;
                 ctl.outbox.add(new OutboxEntry.Message(ctl.outSeq, at, s.target(), s.type(), s.body()));
-            } else if (p instanceof Planned.StartTimer t) {
+            } else if (p instanceof HandlerCall.Planned.StartTimer t) {
                 long generation = ctl.nextTimerGeneration++;
                 ctl.removeTimer(t.key());
                 ctl.timers.add(new TimerEntry(t.key(), generation, t.dueMillis(), t.type(), t.body()));
                 ctl.outSeq++;
                 ctl.outbox.add(new OutboxEntry.Timer(ctl.outSeq, at, t.key(), generation, t.dueMillis()));
-            } else if (p instanceof Planned.CancelTimer c) {
+            } else if (p instanceof HandlerCall.Planned.CancelTimer c) {
                 ctl.removeTimer(c.key());
             }
         }
@@ -578,19 +459,19 @@ final class Decider {
                     reject(s, expiryReason(s), now);
                     continue;
                 }
-                Result r = decideStored(s, now);
-                if (r.failure != null) {
+                HandlerCall.Result r = decideStored(s, now);
+                if (r.failure() != null) {
                     // kept: retried after the next state change, and expires at its deadline like any other
-                    ctl.stash.set(i, s.withReason("the handler failed when it was retried: " + r.failure));
+                    ctl.stash.set(i, s.withReason("the handler failed when it was retried: " + r.failure()));
                     w.changed = true;
                     continue;
                 }
-                if (r.plan.effect.deferUntil().isPresent()) {
+                if (r.plan().effect().deferUntil().isPresent()) {
                     continue;
                 }
                 ctl.stash.remove(i--);
                 w.changed = true;
-                Effect<Object> e = r.plan.effect;
+                Effect<Object> e = r.plan().effect();
                 if (e.newState().isPresent()) {
                     // apply() would drain again after a state change; do it here and restart the scan instead
                     w.state = e.newState().get();
@@ -601,11 +482,11 @@ final class Decider {
                         w.outcomes.add(new Outcome(id.groupId(), s.messageId(), Outcome.Kind.APPLIED, "from the stash",
                                 s.receiveCount()));
                     }
-                    applyActions(r.plan.actions, now);
+                    applyActions(r.plan().actions(), now);
                     progress = true;
                     break;
                 }
-                apply(r.plan, s, now);
+                apply(r.plan(), s, now);
             }
         }
     }
@@ -640,18 +521,18 @@ final class Decider {
         w.changed = true;
     }
 
-    private Result decideStored(Stashed s, Instant now) {
+    private HandlerCall.Result decideStored(Stashed s, Instant now) {
         Class<?> cls = type.messageClass(s.type());
         if (cls == null) {
-            return new Result(null, "message type '" + s.type() + "' is no longer registered", false);
+            return new HandlerCall.Result(null, "message type '" + s.type() + "' is no longer registered", false);
         }
         Object message;
         try {
             message = settings.codec().decode(s.body(), cls);
         } catch (MessageDecodingException e) {
-            return new Result(null, e.getMessage(), false);
+            return new HandlerCall.Result(null, e.getMessage(), false);
         }
-        return decide(message, s, now);
+        return handler.call(w, message, s, now, current);
     }
 
     // ------------------------------------------------------------------------------------------------ parking
@@ -668,15 +549,15 @@ final class Decider {
             ctl.parked = Optional.empty();
             deadLetterStored(p, "skipped by operator; parked because: " + p.reason().orElse("unknown"), now);
         } else if (resolution.equals(Resolution.RETRY.name())) {
-            Result r = decideStored(p, now);
-            if (r.failure != null) {
-                ctl.parked = Optional.of(p.withReason("retried by operator and failed again: " + r.failure));
+            HandlerCall.Result r = decideStored(p, now);
+            if (r.failure() != null) {
+                ctl.parked = Optional.of(p.withReason("retried by operator and failed again: " + r.failure()));
                 w.outcomes.add(new Outcome(id.groupId(), p.messageId(), Outcome.Kind.PARKED,
                         ctl.parked.get().reason().orElseThrow(), p.receiveCount()));
                 return true;
             }
             ctl.parked = Optional.empty();
-            applyStored(r.plan, p, now);
+            applyStored(r.plan(), p, now);
         } else {
             outcome(d, Outcome.Kind.DUPLICATE, "unpark: unknown resolution");
             return false;
@@ -684,22 +565,22 @@ final class Decider {
         // replay held messages in order until one fails again
         while (!ctl.held.isEmpty() && ctl.parked.isEmpty()) {
             Stashed h = ctl.held.remove(0);
-            Result r = decideStored(h, now);
-            if (r.failure != null) {
-                ctl.parked = Optional.of(h.withReason("failed when released from hold: " + r.failure));
+            HandlerCall.Result r = decideStored(h, now);
+            if (r.failure() != null) {
+                ctl.parked = Optional.of(h.withReason("failed when released from hold: " + r.failure()));
                 w.outcomes.add(new Outcome(id.groupId(), h.messageId(), Outcome.Kind.PARKED,
                         ctl.parked.get().reason().orElseThrow(), h.receiveCount()));
                 return true;
             }
-            applyStored(r.plan, h, now);
+            applyStored(r.plan(), h, now);
         }
         w.changed = true;
         return true;
     }
 
-    private void applyStored(Plan plan, Stashed s, Instant now) {
-        if (plan.effect.deferUntil().isPresent()) {
-            deferFresh(s, plan.effect.deferUntil().get(), now);
+    private void applyStored(HandlerCall.Plan plan, Stashed s, Instant now) {
+        if (plan.effect().deferUntil().isPresent()) {
+            deferFresh(s, plan.effect().deferUntil().get(), now);
             return;
         }
         apply(plan, s, now);
@@ -709,46 +590,5 @@ final class Decider {
         w.outcomes.add(new Outcome(d.groupId(), d.messageId(), kind, detail, d.receiveCount()));
     }
 
-    // ------------------------------------------------------------------------------------------------ context
 
-    private final class Context implements ActorContext<Object> {
-        private final Stashed msg;
-        private final Instant now;
-        private MessageMetadata metadata;
-
-        Context(Stashed msg, Instant now) {
-            this.msg = msg;
-            this.now = now;
-        }
-
-        @Override
-        public ActorRef<Object> self() {
-            return ActorRef.unchecked(id);
-        }
-
-        @Override
-        public MessageMetadata metadata() {
-            if (metadata == null) {
-                metadata = new MessageMetadata(msg.messageId(), msg.sender().map(ActorId::fromGroupId),
-                        msg.timerKey(), Instant.ofEpochMilli(msg.enqueuedAtMillis()), msg.receiveCount());
-            }
-            return metadata;
-        }
-
-        @Override
-        public Instant now() {
-            return now;
-        }
-
-        @Override
-        public Set<String> timers() {
-            Set<String> keys = new LinkedHashSet<>();
-            for (TimerEntry t : w.ctl.timers) {
-                if (!t.isStashTimer()) {
-                    keys.add(t.key());
-                }
-            }
-            return keys;
-        }
-    }
 }

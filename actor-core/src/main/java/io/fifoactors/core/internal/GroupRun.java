@@ -20,8 +20,6 @@ import io.fifoactors.core.runtime.RuntimeEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +48,6 @@ final class GroupRun {
     private ActorId id;
     private String idPrefix;
     private List<Inbound> inbound;
-    private final Map<String, ArchiveChunk> chunks = new HashMap<>();
     /** Sequence numbers of the deliveries this run put on the dead-letter queue. */
     private final java.util.Set<String> deadLettersSent = new java.util.HashSet<>();
     /** Message ids whose dead-lettering this run reported from the record (their decision is not this run's). */
@@ -113,6 +110,7 @@ final class GroupRun {
         for (Delivery d : deliveries) {
             inbound.add(Inbound.parse(d, settings.keys()));
         }
+        Archive archive = new Archive(settings, id, detail -> event(RuntimeEvent.Kind.MARKS_ARCHIVED, detail));
         Decider decider = new Decider(settings, redrive, id, type, traces.progress(progress));
 
         StoredRecord record;
@@ -181,7 +179,7 @@ final class GroupRun {
                 forced = null;
             } else {
                 try {
-                    lookUpArchive(w, i, archived, now);
+                    archive.lookUp(w, inbound, i, archived);
                 } catch (RuntimeException e) {
                     return retryFrom(i, "reading the actor's archive failed: " + Failures.describe(e),
                             RetryCause.INFRASTRUCTURE);
@@ -230,7 +228,7 @@ final class GroupRun {
                 StoredRecord next;
                 List<Mark> spilled;
                 try {
-                    spilled = spillMarksIfNeeded(w, now);
+                    spilled = archive.spillIfNeeded(w, now);
                     next = encode(w);
                 } catch (RuntimeException e) {
                     return retryFrom(i, "archiving sender marks failed: " + Failures.describe(e),
@@ -400,86 +398,6 @@ final class GroupRun {
                 ctl.outbox.removeIf(e -> e.outSeq() <= sentUpTo);
             }
         }
-    }
-
-    /**
-     * Finds, in the actor's archive, the marks of the senders of late re-sends from {@code from} on that the record
-     * does not hold. Reads chunks newest first, each at most once per run.
-     */
-    private void lookUpArchive(Working w, int from, ArchivedMarks archived, Instant now) {
-        for (int k = from; k < inbound.size(); k++) {
-            Inbound ib = inbound.get(k);
-            if (ib.from().isEmpty()) {
-                continue;
-            }
-            Inbound.From f = ib.from().get();
-            long key = Mark.senderKey(f.senderGroupId());
-            if (archived.knows(key) || w.ctl.markOf(key).isPresent()
-                    || ib.delivery().sentAt().toEpochMilli() - f.committedAtMillis()
-                    <= settings.freshWindow().toMillis()) {
-                continue;
-            }
-            OptionalLong found = OptionalLong.empty();
-            Optional<String> next = w.ctl.archive.map(Control.ArchiveHead::chunkId);
-            while (next.isPresent()) {
-                ArchiveChunk chunk = chunk(next.get());
-                if (chunk == null) {
-                    break; // expired: everything in it and before it is older than the horizon
-                }
-                Optional<Mark> m = chunk.markOf(key);
-                if (m.isPresent()) {
-                    found = OptionalLong.of(m.get().seq());
-                    break;
-                }
-                if (chunk.oldestAppliedAtMillis() < f.committedAtMillis()) {
-                    break; // older chunks hold only marks applied before this message was even committed
-                }
-                next = chunk.previous();
-            }
-            archived.learn(key, found);
-        }
-    }
-
-    private ArchiveChunk chunk(String chunkId) {
-        ArchiveChunk c = chunks.get(chunkId);
-        if (c == null && !chunks.containsKey(chunkId)) {
-            c = settings.store().loadArchive(id, chunkId).map(ArchiveChunk::decode).orElse(null);
-            chunks.put(chunkId, c);
-        }
-        return c;
-    }
-
-    /**
-     * Moves the record's sender marks to a new archive chunk when it holds more than the configured number; returns
-     * the marks moved (to be known to this run once the commit that drops them from the record succeeds).
-     */
-    private List<Mark> spillMarksIfNeeded(Working w, Instant now) {
-        Control ctl = w.ctl;
-        if (ctl.marks.size() <= settings.hotMarks()) {
-            return List.of();
-        }
-        long cutoff = now.toEpochMilli() - settings.horizon().toMillis();
-        List<Mark> keep = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
-        long newest = 0;
-        for (Mark m : ctl.marks) {
-            if (m.appliedAtMillis() >= cutoff) {
-                keep.add(m);
-                oldest = Math.min(oldest, m.appliedAtMillis());
-                newest = Math.max(newest, m.appliedAtMillis());
-            }
-        }
-        if (!keep.isEmpty()) {
-            String chunkId = HexFormat.of().toHexDigits(settings.nonces().getAsLong());
-            ArchiveChunk chunk = new ArchiveChunk(ctl.archive.map(Control.ArchiveHead::chunkId), oldest, newest, keep);
-            settings.store().putArchive(id, chunkId, chunk.encode(),
-                    Instant.ofEpochMilli(newest).plus(settings.horizon()));
-            chunks.put(chunkId, chunk);
-            ctl.archive = Optional.of(new Control.ArchiveHead(chunkId, newest));
-            event(RuntimeEvent.Kind.MARKS_ARCHIVED, keep.size() + " sender marks to chunk " + chunkId);
-        }
-        ctl.marks.clear();
-        return keep;
     }
 
     private StoredRecord encode(Working w) {

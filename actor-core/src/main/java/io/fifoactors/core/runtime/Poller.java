@@ -119,7 +119,7 @@ public final class Poller implements AutoCloseable {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
-    private final Outages outages = new Outages();
+    private final OutageLog outages;
 
     private final AtomicLong receives = new AtomicLong();
     private final AtomicLong emptyReceives = new AtomicLong();
@@ -144,6 +144,7 @@ public final class Poller implements AutoCloseable {
         this.clock = b.clock;
         this.metrics = b.metrics;
         this.name = b.name != null ? b.name : "poller-" + INSTANCES.incrementAndGet();
+        this.outages = new OutageLog(clock, name);
         this.heartbeatTimer = b.heartbeatTimer;
         this.threadFactory = b.threadFactory != null ? b.threadFactory : namedThreads(name + "-consumer-", false);
         for (BatchOutcome.RetryCause c : BatchOutcome.RetryCause.values()) {
@@ -396,49 +397,6 @@ public final class Poller implements AutoCloseable {
         public void staleAcknowledgements(List<Delivery> stale) {
             staleAcknowledgements.addAndGet(stale.size());
             quietly(() -> metrics.staleAcknowledgements(stale.size()));
-        }
-    }
-
-    /**
-     * Logs the start and the end of an outage of one kind once each (and a reminder at most once a minute while it
-     * lasts), never a payload: an operator sees an outage in the log, not only in {@link #stats()}.
-     */
-    private final class Outages {
-        private final ConcurrentHashMap<String, Instant> downSince = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<String, Instant> lastLog = new ConcurrentHashMap<>();
-
-        void down(String what, RuntimeException error) {
-            Instant now = clock.instant();
-            Instant since = downSince.putIfAbsent(what, now);
-            String cause = error == null ? "port failures in processing" : error.getClass().getSimpleName();
-            if (since == null) {
-                lastLog.put(what, now);
-                LOG.warn("Poller {}: {} unavailable ({}); holding messages back and retrying with backoff", name,
-                        what, cause);
-            } else if (Duration.between(lastLog.getOrDefault(what, since), now).toSeconds() >= 60) {
-                lastLog.put(what, now);
-                LOG.warn("Poller {}: {} still unavailable after {} s ({})", name, what,
-                        Duration.between(since, now).toSeconds(), cause);
-            }
-        }
-
-        void up(String what) {
-            Instant since = downSince.remove(what);
-            if (since != null) {
-                LOG.info("Poller {}: {} available again after {} ms", name, what,
-                        Duration.between(since, clock.instant()).toMillis());
-            }
-            if (what.equals("store or scheduler")) {
-                for (String k : List.copyOf(downSince.keySet())) {
-                    if (k.startsWith("mailbox")) {
-                        Instant s = downSince.remove(k);
-                        if (s != null) {
-                            LOG.info("Poller {}: {} available again after {} ms", name, k,
-                                    Duration.between(s, clock.instant()).toMillis());
-                        }
-                    }
-                }
-            }
         }
     }
 
