@@ -1,13 +1,20 @@
 package io.fifoactors.benchmarks;
 
+import io.fifoactors.core.Action;
 import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.ActorType;
 import io.fifoactors.core.Effect;
+import io.fifoactors.core.Send;
 import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.AccountMessage;
+import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -24,16 +31,19 @@ final class Bank {
     record State(Map<String, Account> accounts) {
     }
 
-    /** One ledger operation on one account: open, deposit, transfer or credit. */
-    record Op(String account, String op, String to, long amount, String transferId) {
+    /**
+     * One ledger operation on one account: open, deposit, transfer (peer: the receiver), credit (peer: the payer)
+     * or refund (peer: the account that gave it back).
+     */
+    record Op(String account, String op, String peer, long amount, String transferId) {
     }
 
     static final ActorType<State, Op> TYPE = ActorType.builder("bank", State.class, Op.class)
             .initialState(id -> new State(new TreeMap<>()))
-            .handler((state, op, ctx) -> handle(state, op))
+            .on(Op.class, (state, op, ctx) -> handle(state, op, ctx.self()))
             .build();
 
-    static final ActorId ALL = TYPE.id("all");
+    static final ActorRef<Op> ALL = TYPE.ref("all");
 
     private Bank() {
     }
@@ -49,35 +59,40 @@ final class Bank {
         return new Op(t.account(), "transfer", t.to(), t.amount(), t.id());
     }
 
-    private static Effect<State> handle(State state, Op op) {
+    private static Effect<State> handle(State state, Op op, ActorRef<Op> self) {
+        Optional<ActorId> sender = Optional.empty();
         AccountMessage message = switch (op.op()) {
             case "open" -> new AccountMessage.Open();
             case "deposit" -> new AccountMessage.Deposit(op.amount());
-            case "transfer" -> new AccountMessage.Transfer(op.transferId(), op.to(), op.amount(), 0);
-            case "credit" -> new AccountMessage.Credit(op.transferId(), op.to(), op.amount());
+            case "transfer" -> new AccountMessage.Transfer(op.transferId(), Ledger.account(op.peer()), op.amount(), 0);
+            case "credit" -> new AccountMessage.Credit(op.transferId(), Ledger.account(op.peer()), op.amount());
             case "refund" -> new AccountMessage.Refund(op.transferId(), op.amount());
             default -> throw new IllegalArgumentException("unknown op " + op.op());
         };
+        if (op.peer() != null && (op.op().equals("credit") || op.op().equals("refund"))) {
+            sender = Optional.of(Ledger.account(op.peer()).id());
+        }
         Account before = state.accounts().getOrDefault(op.account(), Account.NEW);
-        Effect<Account> e = Domain.decide(op.account(), before, message, "");
-        Effect<State> out = switch (e.kind()) {
-            case PERSIST -> {
-                Map<String, Account> next = new TreeMap<>(state.accounts());
-                next.put(op.account(), e.state());
-                yield Effect.persist(new State(next));
-            }
-            case NONE -> Effect.none();
-            case REJECT -> Effect.reject(e.reason());
-            case DEFER -> Effect.defer(e.deadline());
-        };
-        for (Effect.Send s : e.sends()) {
-            if (s.message() instanceof AccountMessage.Credit c) {
-                // the credit's receiver is the target account; "to" carries the payer, as in Credit.from
-                out = out.send(ALL, new Op(s.target().key(), "credit", c.from(), c.amount(), c.transferId()));
-            } else if (s.message() instanceof AccountMessage.Refund r) {
-                out = out.send(ALL, new Op(s.target().key(), "refund", null, r.amount(), r.transferId()));
+        Effect<Account> e = Domain.decide(Ledger.account(op.account()), sender, before, message);
+        List<Action> actions = new ArrayList<>();
+        for (Action a : e.actions()) {
+            if (a instanceof Send s && s.message() instanceof AccountMessage.Credit c) {
+                actions.add(self.tell(new Op(s.target().key(), "credit", op.account(), c.amount(), c.transferId())));
+            } else if (a instanceof Send s && s.message() instanceof AccountMessage.Refund r) {
+                actions.add(self.tell(new Op(s.target().key(), "refund", op.account(), r.amount(), r.transferId())));
             }
         }
-        return out;
+        if (e.deferUntil().isPresent()) {
+            return Effect.defer(e.deferUntil().get());
+        }
+        if (e.newState().isPresent()) {
+            Map<String, Account> next = new TreeMap<>(state.accounts());
+            next.put(op.account(), e.newState().get());
+            State s = new State(next);
+            return e.rejection().isPresent()
+                    ? Effect.persistAndReject(s, e.rejection().get(), actions.toArray(new Action[0]))
+                    : Effect.persist(s, actions);
+        }
+        return e.rejection().isPresent() ? Effect.reject(e.rejection().get(), actions) : Effect.none(actions);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The ledger workload every benchmark runs: {@code accounts} accounts are opened (setup, not timed), then
+ * The ledger workload every benchmark runs: {@code accounts} accounts are opened (setup, not measured), then
  * {@code messages} transactions arrive, a share of them transfers (the rest deposits), between random accounts.
  * Transfers never wait for funds (a short balance is a rejection), so no message is deferred. A successful transfer
  * causes one more message, the credit to the receiver.
@@ -34,9 +34,11 @@ record LedgerWorkload(int accounts, List<LedgerTransaction> opens, List<LedgerTr
             throw new IllegalArgumentException("the ledger needs at least 2 accounts");
         }
         SplittableRandom random = new SplittableRandom(seed);
+        String[] keys = new String[accounts];
         List<LedgerTransaction> opens = new ArrayList<>(accounts);
         for (int i = 0; i < accounts; i++) {
-            opens.add(new OpenTx("open-" + i, key(i)));
+            keys[i] = key(i);
+            opens.add(new OpenTx("open-" + i, keys[i]));
         }
         List<LedgerTransaction> txs = new ArrayList<>(messages);
         long deposits = 0;
@@ -51,11 +53,11 @@ record LedgerWorkload(int accounts, List<LedgerTransaction> opens, List<LedgerTr
                 if (to >= from) {
                     to++;
                 }
-                txs.add(new TransferTx("tx-" + n, key(from), key(to), 1 + random.nextInt(500), 0));
+                txs.add(new TransferTx("tx-" + n, keys[from], keys[to], 1 + random.nextInt(500), 0));
                 transfers++;
             } else {
                 long amount = 1 + random.nextInt(1000);
-                txs.add(new DepositTx("tx-" + n, key(from), amount));
+                txs.add(new DepositTx("tx-" + n, keys[from], amount));
                 deposits += amount;
             }
         }

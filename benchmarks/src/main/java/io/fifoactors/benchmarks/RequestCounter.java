@@ -9,12 +9,16 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -25,18 +29,20 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Counts AWS API calls by service and operation as an SDK {@link ExecutionInterceptor} (one per logical call; SDK
  * retries are counted apart as attempts), and the billing units they consume:
  * <ul>
- *   <li>SQS: one billed request per call and per started 64 KiB of payload (SendMessage and SendMessageBatch).</li>
- *   <li>DynamoDB on-demand: a write request unit per started 1 KB of the item written (PutItem: the item in the
- *       request; UpdateItem: counted as one unit, as the idempotency records updated here are well under 1 KB); a read
- *       request unit per started 4 KB of each item read with strong consistency (an absent item still costs one).</li>
+ *   <li>SQS: one billed request per call and per started 64 KiB chunk of its payload: the messages sent
+ *       (SendMessage, SendMessageBatch: bodies and attributes) or received (ReceiveMessage).</li>
+ *   <li>DynamoDB: the read and write units the server reported ({@code ConsumedCapacity}, which every design asks
+ *       for with {@code ReturnConsumedCapacity=TOTAL}; dynalite reports it). For a response without it the units are
+ *       computed from item sizes by DynamoDB's rules (a write unit per started 1 KB of the item written, a read unit
+ *       per started 4 KB read strongly, half that eventually; an absent item still costs a read unit) and counted as
+ *       computed. Computed units are kept for every request too, as a cross-check.</li>
  * </ul>
- * DynamoDB bills a write by the larger of the item before and after; the items here do not shrink between writes,
- * so the written size is the right one.
  */
 final class RequestCounter implements ExecutionInterceptor {
     private static final long KB = 1024;
@@ -45,14 +51,25 @@ final class RequestCounter implements ExecutionInterceptor {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong sqsBilled = new AtomicLong();
-    private final AtomicLong readUnits = new AtomicLong();
-    private final AtomicLong writeUnits = new AtomicLong();
+    private final DoubleAdder readUnits = new DoubleAdder();
+    private final DoubleAdder writeUnits = new DoubleAdder();
+    private final DoubleAdder computedReadUnits = new DoubleAdder();
+    private final DoubleAdder computedWriteUnits = new DoubleAdder();
+    private final AtomicLong unreported = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong itemsWritten = new AtomicLong();
 
-    /** A copy of the counts so far. */
-    record Snapshot(Map<String, Long> calls, long attempts, long sqsBilled, long readUnits, long writeUnits,
-                    long bytesWritten, long itemsWritten) {
+    /**
+     * A copy of the counts so far.
+     *
+     * @param readUnits  billed read units: as reported, or computed where a response reported none
+     * @param unreported DynamoDB responses without ConsumedCapacity (their units are computed)
+     */
+    record Snapshot(Map<String, Long> calls, long attempts, long sqsBilled, double readUnits, double writeUnits,
+                    double computedReadUnits, double computedWriteUnits, long unreported, long bytesWritten,
+                    long itemsWritten) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
         long total(String servicePrefix) {
             long n = 0;
             for (Map.Entry<String, Long> e : calls.entrySet()) {
@@ -75,69 +92,72 @@ final class RequestCounter implements ExecutionInterceptor {
             return n;
         }
 
-        static final Snapshot EMPTY = new Snapshot(Map.of(), 0, 0, 0, 0, 0, 0);
-
-        Snapshot plus(Snapshot other) {
+        Snapshot plus(Snapshot o) {
             Map<String, Long> sum = new TreeMap<>(calls);
-            other.calls.forEach((k, v) -> sum.merge(k, v, Long::sum));
-            return new Snapshot(sum, attempts + other.attempts, sqsBilled + other.sqsBilled,
-                    readUnits + other.readUnits, writeUnits + other.writeUnits, bytesWritten + other.bytesWritten,
-                    itemsWritten + other.itemsWritten);
+            o.calls.forEach((k, v) -> sum.merge(k, v, Long::sum));
+            return new Snapshot(sum, attempts + o.attempts, sqsBilled + o.sqsBilled, readUnits + o.readUnits,
+                    writeUnits + o.writeUnits, computedReadUnits + o.computedReadUnits,
+                    computedWriteUnits + o.computedWriteUnits, unreported + o.unreported,
+                    bytesWritten + o.bytesWritten, itemsWritten + o.itemsWritten);
         }
 
         /** These counts less {@code n} ReceiveMessage calls that returned nothing. */
         Snapshot withoutEmptyReceives(long n) {
             Map<String, Long> fixed = new TreeMap<>(calls);
             fixed.merge("SQS ReceiveMessage", -n, Long::sum);
-            return new Snapshot(fixed, attempts - n, sqsBilled - n, readUnits, writeUnits, bytesWritten, itemsWritten);
+            return new Snapshot(fixed, attempts - n, sqsBilled - n, readUnits, writeUnits, computedReadUnits,
+                    computedWriteUnits, unreported, bytesWritten, itemsWritten);
         }
 
-        Snapshot minus(Snapshot before) {
+        Snapshot minus(Snapshot b) {
             Map<String, Long> diff = new TreeMap<>();
             for (Map.Entry<String, Long> e : calls.entrySet()) {
-                long d = e.getValue() - before.calls.getOrDefault(e.getKey(), 0L);
+                long d = e.getValue() - b.calls.getOrDefault(e.getKey(), 0L);
                 if (d != 0) {
                     diff.put(e.getKey(), d);
                 }
             }
-            return new Snapshot(diff, attempts - before.attempts, sqsBilled - before.sqsBilled,
-                    readUnits - before.readUnits, writeUnits - before.writeUnits, bytesWritten - before.bytesWritten,
-                    itemsWritten - before.itemsWritten);
+            return new Snapshot(diff, attempts - b.attempts, sqsBilled - b.sqsBilled, readUnits - b.readUnits,
+                    writeUnits - b.writeUnits, computedReadUnits - b.computedReadUnits,
+                    computedWriteUnits - b.computedWriteUnits, unreported - b.unreported,
+                    bytesWritten - b.bytesWritten, itemsWritten - b.itemsWritten);
         }
     }
 
     Snapshot snapshot() {
         Map<String, Long> copy = new TreeMap<>();
         calls.forEach((k, v) -> copy.put(k, v.get()));
-        return new Snapshot(copy, attempts.get(), sqsBilled.get(), readUnits.get(), writeUnits.get(),
-                bytesWritten.get(), itemsWritten.get());
+        return new Snapshot(copy, attempts.get(), sqsBilled.get(), readUnits.sum(), writeUnits.sum(),
+                computedReadUnits.sum(), computedWriteUnits.sum(), unreported.get(), bytesWritten.get(),
+                itemsWritten.get());
+    }
+
+    private static String service(ExecutionAttributes attributes) {
+        String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+        return "dynamodb".equalsIgnoreCase(service) ? "DynamoDB" : "sqs".equalsIgnoreCase(service) ? "SQS" : service;
     }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+        String svc = service(attributes);
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        String svc = "dynamodb".equalsIgnoreCase(service) ? "DynamoDB" : "sqs".equalsIgnoreCase(service) ? "SQS" : service;
-        String key = svc + " " + op;
-        calls.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        calls.computeIfAbsent(svc + " " + op, k -> new AtomicLong()).incrementAndGet();
         SdkRequest request = context.request();
-        if (request instanceof PutItemRequest put) {
-            long size = itemSize(put.item());
-            writeUnits.addAndGet(Math.max(1, ceilDiv(size, KB)));
-            bytesWritten.addAndGet(size);
-            itemsWritten.incrementAndGet();
-        } else if (request instanceof UpdateItemRequest) {
-            writeUnits.incrementAndGet();
-        } else if (request instanceof SendMessageBatchRequest batch) {
+        if (request instanceof SendMessageBatchRequest batch) {
             long bytes = 0;
             for (SendMessageBatchRequestEntry e : batch.entries()) {
                 bytes += sqsSize(e.messageBody(), e.messageAttributes());
             }
-            sqsBilled.addAndGet(Math.max(1, ceilDiv(bytes, SQS_CHUNK)));
+            sqsBilled.addAndGet(chunks(bytes));
         } else if (request instanceof SendMessageRequest send) {
-            sqsBilled.addAndGet(Math.max(1, ceilDiv(sqsSize(send.messageBody(), send.messageAttributes()), SQS_CHUNK)));
-        } else if ("SQS".equals(svc)) {
-            sqsBilled.incrementAndGet();
+            sqsBilled.addAndGet(chunks(sqsSize(send.messageBody(), send.messageAttributes())));
+        } else if ("SQS".equals(svc) && !op.equals("ReceiveMessage")) {
+            sqsBilled.incrementAndGet(); // a receive is billed by its response's payload, below
+        }
+        if (request instanceof PutItemRequest put) {
+            long size = itemSize(put.item());
+            bytesWritten.addAndGet(size);
+            itemsWritten.incrementAndGet();
         }
     }
 
@@ -149,28 +169,75 @@ final class RequestCounter implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         SdkResponse response = context.response();
-        if (response instanceof GetItemResponse get && context.request() instanceof GetItemRequest) {
-            long size = get.hasItem() && get.item() != null ? itemSize(get.item()) : 0;
-            readUnits.addAndGet(Math.max(1, ceilDiv(size, 4 * KB)));
-        } else if (response instanceof BatchGetItemResponse batch
-                && context.request() instanceof BatchGetItemRequest request) {
-            long requested = 0;
-            for (KeysAndAttributes k : request.requestItems().values()) {
-                requested += k.keys().size();
+        SdkRequest request = context.request();
+        if (response instanceof ReceiveMessageResponse r) {
+            long bytes = 0;
+            for (Message m : r.messages()) {
+                bytes += sqsSize(m.body(), m.messageAttributes());
             }
-            long returned = 0;
-            for (List<Map<String, AttributeValue>> items : batch.responses().values()) {
-                for (Map<String, AttributeValue> item : items) {
-                    readUnits.addAndGet(Math.max(1, ceilDiv(itemSize(item), 4 * KB)));
-                    returned++;
+            sqsBilled.addAndGet(chunks(bytes));
+        } else if (response instanceof GetItemResponse get && request instanceof GetItemRequest g) {
+            long size = get.hasItem() && get.item() != null ? itemSize(get.item()) : 0;
+            double computed = readUnits(size, Boolean.TRUE.equals(g.consistentRead()));
+            reads(get.consumedCapacity() == null ? null : List.of(get.consumedCapacity()), computed);
+        } else if (response instanceof BatchGetItemResponse batch && request instanceof BatchGetItemRequest b) {
+            double computed = 0;
+            for (Map.Entry<String, KeysAndAttributes> e : b.requestItems().entrySet()) {
+                boolean strong = Boolean.TRUE.equals(e.getValue().consistentRead());
+                for (Map<String, AttributeValue> item : batch.responses().getOrDefault(e.getKey(), List.of())) {
+                    computed += readUnits(itemSize(item), strong);
+                }
+                KeysAndAttributes left = batch.unprocessedKeys().get(e.getKey());
+                long unprocessed = left == null ? 0 : left.keys().size();
+                computed += (e.getValue().keys().size() - unprocessed
+                        - batch.responses().getOrDefault(e.getKey(), List.of()).size()) * (strong ? 1.0 : 0.5);
+            }
+            reads(batch.hasConsumedCapacity() ? batch.consumedCapacity() : null, computed);
+        } else if (response instanceof PutItemResponse put && request instanceof PutItemRequest p) {
+            writes(put.consumedCapacity(), Math.max(1, ceilDiv(itemSize(p.item()), KB)));
+        } else if (response instanceof UpdateItemResponse update) {
+            writes(update.consumedCapacity(), 1); // the idempotency records updated here are well under 1 KB
+        }
+    }
+
+    private void reads(List<ConsumedCapacity> reported, double computed) {
+        computedReadUnits.add(computed);
+        Double units = null;
+        if (reported != null) {
+            for (ConsumedCapacity c : reported) {
+                Double u = c.readCapacityUnits() != null ? c.readCapacityUnits() : c.capacityUnits();
+                if (u != null) {
+                    units = (units == null ? 0 : units) + u;
                 }
             }
-            long unprocessed = 0;
-            for (KeysAndAttributes k : batch.unprocessedKeys().values()) {
-                unprocessed += k.keys().size();
-            }
-            readUnits.addAndGet(Math.max(0, requested - returned - unprocessed)); // absent items
         }
+        if (units == null) {
+            unreported.incrementAndGet();
+            readUnits.add(computed);
+        } else {
+            readUnits.add(units);
+        }
+    }
+
+    private void writes(ConsumedCapacity reported, double computed) {
+        computedWriteUnits.add(computed);
+        Double units = reported == null ? null
+                : reported.writeCapacityUnits() != null ? reported.writeCapacityUnits() : reported.capacityUnits();
+        if (units == null) {
+            unreported.incrementAndGet();
+            writeUnits.add(computed);
+        } else {
+            writeUnits.add(units);
+        }
+    }
+
+    private static double readUnits(long size, boolean strong) {
+        long units = Math.max(1, ceilDiv(size, 4 * KB));
+        return strong ? units : units / 2.0;
+    }
+
+    private static long chunks(long bytes) {
+        return Math.max(1, ceilDiv(bytes, SQS_CHUNK));
     }
 
     private static long ceilDiv(long a, long b) {

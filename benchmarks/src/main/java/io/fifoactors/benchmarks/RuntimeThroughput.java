@@ -2,50 +2,55 @@ package io.fifoactors.benchmarks;
 
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.codec.JacksonCodec;
-import io.fifoactors.core.port.DeadLetter;
-import io.fifoactors.core.port.Delivery;
-import io.fifoactors.core.port.Mailbox;
-import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.core.runtime.ActorSystem;
-import io.fifoactors.core.runtime.BatchOutcome;
+import io.fifoactors.core.runtime.Ingress;
+import io.fifoactors.core.runtime.MessageKeys;
+import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.OutcomeListener;
+import io.fifoactors.core.runtime.Poller;
+import io.fifoactors.dynamodb.DynamoDbStateStore;
 import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
 import io.fifoactors.inmemory.InMemoryMailbox;
 import io.fifoactors.inmemory.InMemoryStateStore;
-import io.fifoactors.inmemory.VirtualClock;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * B1 for fifo-actors: {@link ActorSystem#process} driven directly on batches of deliveries built in memory, over
- * {@link InMemoryStateStore} and {@link InMemoryMailbox} (every outgoing credit really goes through
- * {@code InMemoryMailbox.send}). No simulator, no receive: what is measured is the runtime (decode, handler, fold,
- * encode, conditional commit, outbox flush and clear) plus the in-memory ports.
- *
- * <p>With {@code threads > 1}, accounts are partitioned by group id over worker threads (as SQS FIFO hands a group to
- * one consumer at a time); each worker builds batches of up to {@code batchSize} deliveries from its own transactions
- * and from the credits sent to its accounts, credits first, in the order they were sent.
+ * B1 for fifo-actors: the whole consumer loop over the in-memory adapter, in real time. A {@link Poller} runs
+ * {@code consumers} receive loops (one thread each) on an {@link InMemoryMailbox} (no redrive policy: the runtime's
+ * defaults) and an {@link InMemoryStateStore}: each loop receives up to 10 messages (long polling, no spinning),
+ * the {@link ActorSystem} processes them with {@code inlineGroups()} (the consumer thread runs its batch's actors
+ * itself, one after the other, instead of handing them to a group pool), and the loop acknowledges them. The
+ * producer, on the calling thread, sends the transactions through {@link Ingress} in batches of 10, inside the timed
+ * section (Pekko's figures include its tells and mailboxes). The run ends when the mailbox is empty: every
+ * transaction and every credit it caused has been received, processed and acknowledged.
  */
 final class RuntimeThroughput {
     private RuntimeThroughput() {
     }
 
     /**
-     * @param avgStateBytes   fifo-actors only: mean size of an actor's state bytes at the end (NaN for others)
-     * @param avgControlBytes fifo-actors only: mean size of an actor's control record at the end
-     * @param workerCpuSeconds fifo-actors only: CPU time of the worker threads in the timed phase (the runtime's own
-     *                         cost, less sensitive than the wall time to other processes on the machine; excludes
-     *                         GC and JIT threads)
+     * One contender's run.
+     *
+     * @param external       the transactions sent
+     * @param handled        messages handled: the transactions and the credits they caused
+     * @param allocatedBytes heap bytes allocated by the JVM's threads in the timed phase ({@link ThreadCost})
+     * @param cpuNanos       CPU time of the JVM's threads in the timed phase (GC and JIT not counted)
+     * @param itemSizes      fifo-actors only: each actor's record at the end, as DynamoDB would bill its item
+     *                       ({@link DynamoDbStateStore#itemSizeBytes}), sorted; empty for others
      */
     record Result(String name, long external, long handled, double seconds, long failed, boolean moneyConserved,
-                  double avgStateBytes, double avgControlBytes, double workerCpuSeconds) {
+                  long allocatedBytes, long cpuNanos, long producerBytes, long producerCpuNanos, long[] itemSizes,
+                  String note) {
         double externalPerSecond() {
             return external / seconds;
         }
@@ -53,229 +58,198 @@ final class RuntimeThroughput {
         double handledPerSecond() {
             return handled / seconds;
         }
+
+        double bytesPerHandled() {
+            return allocatedBytes / (double) handled;
+        }
+
+        double cpuMicrosPerHandled() {
+            return cpuNanos / 1e3 / handled;
+        }
     }
 
-    static Result run(LedgerWorkload w, int threads, int batchSize) {
-        VirtualClock clock = VirtualClock.at(Domain.NOW);
-        InMemoryStateStore store = InMemoryStateStore.create();
-        InMemoryMailbox inner = InMemoryMailbox.builder().clock(clock).build();
-        Partitions partitions = new Partitions(threads);
-        CapturingMailbox mailbox = new CapturingMailbox(inner, partitions);
+    /** Settled outcomes, by kind. */
+    private static final class Counts implements OutcomeListener {
+        final LongAdder settled = new LongAdder();
+        final LongAdder retried = new LongAdder();
+
+        @Override
+        public void onOutcome(Outcome o) {
+            switch (o.kind()) {
+                case APPLIED, REJECTED, DEFERRED, DEAD_LETTERED, PARKED -> settled.increment();
+                case RETRIED -> retried.increment();
+                default -> { }
+            }
+        }
+    }
+
+    static Result run(LedgerWorkload w, int consumers) {
+        Clock clock = Clock.systemUTC();
+        InMemoryMailbox mailbox = InMemoryMailbox.builder().clock(clock).noRedrive().build();
+        GroupCounting counting = new GroupCounting(mailbox);
+        InMemoryStateStore store = InMemoryStateStore.builder().clock(clock).build();
+        Counts counts = new Counts();
         ActorSystem system = ActorSystem.builder()
                 .register(Ledger.ACCOUNT)
-                .stateStore(store).mailbox(mailbox).clock(clock).codec(JacksonCodec.create())
+                .stateStore(store).mailbox(counting).scheduler(mailbox.scheduler()).clock(clock)
+                .messageKeys(MessageKeys.random())
+                .inlineGroups()
+                .listener(counts)
                 .build();
-
-        // encoding what producers send is the producer's cost, not the runtime's: done before the clock starts
-        List<List<OutgoingMessage>> opens = split(encode(system, w.opens()), partitions);
-        List<List<OutgoingMessage>> txs = split(encode(system, w.transactions()), partitions);
-        AtomicLong sequence = new AtomicLong(10_000_000_000_000_000L);
-
-        runPhase(system, opens, partitions, sequence, batchSize, null, null);
-        mailbox.resetCounters();
-        long t0 = System.nanoTime();
-        long[] failed = new long[1];
-        long[] cpu = new long[1];
-        runPhase(system, txs, partitions, sequence, batchSize, failed, cpu);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long handled = w.transactions().size() + mailbox.captured.get();
-
-        long balances = 0;
-        long deposited = 0;
-        long stateBytes = 0;
-        long controlBytes = 0;
-        JacksonCodec codec = JacksonCodec.create();
-        List<ActorId> ids = store.actorIds();
-        for (ActorId id : ids) {
-            StoredRecord r = store.load(id).orElseThrow();
-            stateBytes += r.state().length;
-            controlBytes += r.control().length;
-            Account a = codec.decode(r.state(), Account.class);
-            balances += a.balance();
-            deposited += a.deposited();
-        }
-        boolean conserved = balances == w.depositTotal() && deposited == w.depositTotal();
-        return new Result("fifo-actors (" + threads + (threads == 1 ? " thread" : " threads") + ")",
-                w.transactions().size(), handled, seconds, failed[0], conserved,
-                stateBytes / (double) ids.size(), controlBytes / (double) ids.size(), cpu[0] / 1e9);
-    }
-
-    private static List<OutgoingMessage> encode(ActorSystem system, List<LedgerTransaction> txs) {
-        List<OutgoingMessage> out = new ArrayList<>(txs.size());
-        for (LedgerTransaction tx : txs) {
-            out.add(system.encodeExternal(Ledger.account(tx.account()), tx.toMessage(), tx.id()));
-        }
-        return out;
-    }
-
-    private static List<List<OutgoingMessage>> split(List<OutgoingMessage> all, Partitions p) {
-        List<List<OutgoingMessage>> parts = new ArrayList<>();
-        for (int i = 0; i < p.count; i++) {
-            parts.add(new ArrayList<>());
-        }
-        for (OutgoingMessage m : all) {
-            parts.get(p.of(m.groupId())).add(m);
-        }
-        return parts;
-    }
-
-    /** Runs the workers until every external message and every credit it caused is processed. */
-    private static void runPhase(ActorSystem system, List<List<OutgoingMessage>> external, Partitions partitions,
-                                 AtomicLong sequence, int batchSize, long[] failedOut, long[] cpuNanosOut) {
-        long total = 0;
-        for (List<OutgoingMessage> part : external) {
-            total += part.size();
-        }
-        AtomicLong externalLeft = new AtomicLong(total);
-        AtomicLong failed = new AtomicLong();
-        AtomicLong cpuNanos = new AtomicLong();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int p = 0; p < partitions.count; p++) {
-            final int part = p;
-            Thread t = new Thread(() -> {
-                long cpu0 = threads.getCurrentThreadCpuTime();
-                try {
-                    work(system, external.get(part), partitions, part, sequence, batchSize, externalLeft, failed);
-                    cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
-                } catch (Throwable e) {
-                    errors.add(e);
-                    externalLeft.set(0);
-                    partitions.outstanding.set(0);
-                }
-            }, "b1-worker-" + p);
-            workers.add(t);
-            t.start();
-        }
-        for (Thread t : workers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+        // no ordering rule: every contender sees the transactions in the same order
+        Ingress<LedgerTransaction> ingress = Ingress.builder(system, LedgerTransaction.class)
+                .send(tx -> Ledger.account(tx.account()).tell(tx.toMessage()))
+                .messageId(LedgerTransaction::id)
+                .build();
+        AtomicInteger threadNo = new AtomicInteger();
+        Poller poller = Poller.builder().system(system).name("b1-fifo").consumers(consumers).maxMessages(10)
+                .visibilityTimeout(Duration.ofSeconds(60)).waitTime(Duration.ofSeconds(1))
+                .threadFactory(r -> new Thread(r, "b1-fifo-consumer-" + threadNo.incrementAndGet()))
+                .build();
+        poller.start();
+        try {
+            produce(ingress, w.opens(), mailbox);
+            long enqueued0 = mailbox.enqueuedCount();
+            long settled0 = counts.settled.sum();
+            System.gc();
+            Poller.Stats stats0 = poller.stats();
+            long groups0 = counting.groups.sum();
+            ThreadCost before = ThreadCost.snapshot();
+            long t0 = System.nanoTime();
+            produce(ingress, w.transactions(), mailbox);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            ThreadCost.Delta cost = ThreadCost.snapshot().since(before);
+            Poller.Stats stats = poller.stats();
+            long batches = stats.batches() - stats0.batches();
+            long receives = stats.receives() - stats0.receives();
+            long messages = stats.messages() - stats0.messages();
+            String note = String.format(java.util.Locale.ROOT, "%,d batches of %.2f messages on average, %.2f "
+                    + "messages per actor per batch; %,d receives, %,d of them empty", batches,
+                    messages / (double) Math.max(1, batches),
+                    messages / (double) Math.max(1, counting.groups.sum() - groups0), receives,
+                    stats.emptyReceives() - stats0.emptyReceives());
+            long handled = mailbox.enqueuedCount() - enqueued0;
+            long settled = counts.settled.sum() - settled0;
+            if (settled != handled) {
+                throw new IllegalStateException("fifo-actors: " + settled + " outcomes for " + handled + " messages");
             }
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("a B1 worker failed", errors.get(0));
-        }
-        if (failedOut != null) {
-            failedOut[0] = failed.get();
-        }
-        if (cpuNanosOut != null) {
-            cpuNanosOut[0] = cpuNanos.get();
-        }
-    }
-
-    private static void work(ActorSystem system, List<OutgoingMessage> mine, Partitions partitions, int part,
-                             AtomicLong sequence, int batchSize, AtomicLong externalLeft, AtomicLong failed) {
-        ConcurrentLinkedQueue<OutgoingMessage> credits = partitions.queues.get(part);
-        Instant sentAt = Domain.NOW;
-        int next = 0;
-        List<Delivery> batch = new ArrayList<>(batchSize);
-        while (true) {
-            batch.clear();
-            int fromCredits = 0;
-            OutgoingMessage m;
-            while (batch.size() < batchSize && (m = credits.poll()) != null) {
-                batch.add(delivery(m, sequence, sentAt));
-                fromCredits++;
-            }
-            int fromExternal = 0;
-            while (batch.size() < batchSize && next < mine.size()) {
-                batch.add(delivery(mine.get(next++), sequence, sentAt));
-                fromExternal++;
-            }
-            if (batch.isEmpty()) {
-                if (externalLeft.get() == 0 && partitions.outstanding.get() == 0) {
-                    return;
-                }
-                Thread.onSpinWait();
-                continue;
-            }
-            BatchOutcome outcome = system.process(batch);
-            if (!outcome.failed().isEmpty()) {
-                failed.addAndGet(outcome.failed().size());
-            }
-            if (fromCredits > 0) {
-                partitions.outstanding.addAndGet(-fromCredits);
-            }
-            if (fromExternal > 0) {
-                externalLeft.addAndGet(-fromExternal);
-            }
-        }
-    }
-
-    private static Delivery delivery(OutgoingMessage m, AtomicLong sequence, Instant sentAt) {
-        long seq = sequence.incrementAndGet();
-        return new Delivery(m.messageId(), m.groupId(), Long.toString(seq), 1, sentAt, m.attributes(), m.body(),
-                "r-" + seq);
-    }
-
-    /** Accounts split over workers by group id. */
-    static final class Partitions {
-        final int count;
-        final List<ConcurrentLinkedQueue<OutgoingMessage>> queues = new ArrayList<>();
-        final AtomicLong outstanding = new AtomicLong();
-
-        Partitions(int count) {
-            this.count = count;
-            for (int i = 0; i < count; i++) {
-                queues.add(new ConcurrentLinkedQueue<>());
-            }
-        }
-
-        int of(String groupId) {
-            return (groupId.hashCode() & 0x7fffffff) % count;
+            return new Result(name(consumers), w.transactions().size(), handled, seconds, counts.retried.sum(),
+                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), itemSizes(store),
+                    note);
+        } finally {
+            poller.shutdown(Duration.ofSeconds(10));
         }
     }
 
     /**
-     * The in-memory mailbox, plus a copy of every sent message handed to the worker that owns its group (standing in
-     * for the receive, which is not what B1 measures).
+     * The mailbox as the runtime sees it, counting the actors (groups) of each received batch without allocating (a
+     * receive returns each group's messages together).
      */
-    static final class CapturingMailbox implements Mailbox {
+    static final class GroupCounting implements io.fifoactors.core.port.Mailbox {
         private final InMemoryMailbox inner;
-        private final Partitions partitions;
-        final AtomicLong captured = new AtomicLong();
+        final LongAdder groups = new LongAdder();
 
-        CapturingMailbox(InMemoryMailbox inner, Partitions partitions) {
+        GroupCounting(InMemoryMailbox inner) {
             this.inner = inner;
-            this.partitions = partitions;
-        }
-
-        void resetCounters() {
-            captured.set(0);
         }
 
         @Override
-        public void send(List<OutgoingMessage> messages) {
+        public void send(List<io.fifoactors.core.port.OutgoingMessage> messages) {
             inner.send(messages);
-            partitions.outstanding.addAndGet(messages.size());
-            captured.addAndGet(messages.size());
-            for (OutgoingMessage m : messages) {
-                partitions.queues.get(partitions.of(m.groupId())).add(m);
+        }
+
+        @Override
+        public List<io.fifoactors.core.port.Delivery> receive(int maxMessages, Duration visibilityTimeout,
+                                                               Duration waitTime) {
+            List<io.fifoactors.core.port.Delivery> got = inner.receive(maxMessages, visibilityTimeout, waitTime);
+            String last = null;
+            int n = 0;
+            for (int i = 0; i < got.size(); i++) {
+                String g = got.get(i).groupId();
+                if (!g.equals(last)) {
+                    n++;
+                    last = g;
+                }
             }
+            groups.add(n);
+            return got;
         }
 
         @Override
-        public List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
-            throw new UnsupportedOperationException("B1 builds its batches itself");
-        }
-
-        @Override
-        public List<Delivery> acknowledge(List<Delivery> deliveries) {
+        public List<io.fifoactors.core.port.Delivery> acknowledge(List<io.fifoactors.core.port.Delivery> deliveries) {
             return inner.acknowledge(deliveries);
         }
 
         @Override
-        public void release(List<Delivery> deliveries, Duration delay) {
-            inner.release(deliveries, delay);
+        public void retryAfter(List<io.fifoactors.core.port.Delivery> deliveries, Duration delay) {
+            inner.retryAfter(deliveries, delay);
         }
 
         @Override
-        public void deadLetter(DeadLetter letter) {
+        public void extendVisibility(List<io.fifoactors.core.port.Delivery> deliveries, Duration visibility) {
+            inner.extendVisibility(deliveries, visibility);
+        }
+
+        @Override
+        public void deadLetter(io.fifoactors.core.port.DeadLetter letter) {
             inner.deadLetter(letter);
         }
+
+        @Override
+        public io.fifoactors.core.port.RedrivePolicy redrivePolicy() {
+            return inner.redrivePolicy();
+        }
+    }
+
+    static String name(int consumers) {
+        return "fifo-actors (Poller, " + consumers + (consumers == 1 ? " consumer" : " consumers") + ")";
+    }
+
+    /** Sends {@code txs} in Ingress batches of 10, then waits until the mailbox is empty. */
+    private static void produce(Ingress<LedgerTransaction> ingress, List<LedgerTransaction> txs,
+                                InMemoryMailbox mailbox) {
+        for (int from = 0; from < txs.size(); from += 10) {
+            ingress.submit(txs.subList(from, Math.min(txs.size(), from + 10)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (mailbox.size() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("fifo-actors did not drain its mailbox: " + mailbox.size() + " left");
+            }
+            sleepABit();
+        }
+    }
+
+    static void sleepABit() {
+        try {
+            Thread.sleep(0, 200_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean conserved(InMemoryStateStore store, LedgerWorkload w) {
+        JacksonCodec codec = JacksonCodec.create();
+        long balances = 0;
+        long deposited = 0;
+        for (ActorId id : store.actorIds()) {
+            Account a = codec.decode(store.load(id).orElseThrow().state(), Account.class);
+            balances += a.balance() + a.suspense();
+            deposited += a.deposited();
+        }
+        return balances == w.depositTotal() && deposited == w.depositTotal();
+    }
+
+    /** Every actor record's item size, as DynamoDB would bill it, sorted. */
+    static long[] itemSizes(InMemoryStateStore store) {
+        List<ActorId> ids = store.actorIds();
+        long[] sizes = new long[ids.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            StoredRecord r = store.load(ids.get(i)).orElseThrow();
+            sizes[i] = DynamoDbStateStore.itemSizeBytes(ids.get(i), r);
+        }
+        Arrays.sort(sizes);
+        return sizes;
     }
 }

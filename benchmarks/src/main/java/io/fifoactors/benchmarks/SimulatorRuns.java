@@ -4,6 +4,7 @@ import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.runtime.ActorSnapshot;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.core.runtime.RuntimeEvent;
 import io.fifoactors.examples.ledger.Account;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.examples.ledger.LedgerTransaction;
@@ -38,9 +39,10 @@ final class SimulatorRuns {
      *                       completions (ramp-up and drain excluded)
      * @param wallSeconds    wall-clock time of the measured phase
      * @param conserved      money check (balances = deposits), null when faults may dead-letter money
+     * @param portCalls      port calls (the simulation's steps), idle consumers' receives included
      */
     record Figures(String design, int consumers, int actors, long transactions, long handled, long deliveries,
-                   double simSeconds, double steadyPerSec, double wallSeconds, int maxConcurrent, long crashes,
+                   double simSeconds, double steadyPerSec, double wallSeconds, long crashes,
                    long transientFaults, long stalls, long conflicts, boolean settled, Boolean conserved,
                    long portCalls) {
         double portCallsPerMessage() {
@@ -58,15 +60,10 @@ final class SimulatorRuns {
         double wallDeliveriesPerSec() {
             return deliveries / wallSeconds;
         }
-
-        double wallHandledPerSec() {
-            return handled / wallSeconds;
-        }
     }
 
     /** Modelled service latency for B3: SQS calls 16 to 24 ms, DynamoDB calls 8 to 12 ms (uniform). */
     static FaultPlan modelledLatency() {
-        // the model: about 20 ms per SQS call, 10 ms per DynamoDB call (uniform +-20%)
         return FaultPlan.builder().latency(Duration.ofMillis(16), Duration.ofMillis(24))
                 .storeLatency(Duration.ofMillis(8), Duration.ofMillis(12)).build();
     }
@@ -86,7 +83,8 @@ final class SimulatorRuns {
             }
             List<OutgoingMessage> txs = encode(system, w.transactions());
             return measure(sim, setup, rec, () -> sim.mailbox().send(txs), "one group per actor", consumers,
-                    w.accounts(), w.transactions().size(), faults.isNone() ? w : null, system);
+                    w.accounts(), w.transactions().size(), faults.equals(FaultPlan.none())
+                            || faults.equals(modelledLatency()) ? w : null, system);
         }
     }
 
@@ -106,18 +104,17 @@ final class SimulatorRuns {
             List<OutgoingMessage> txs = encodeBank(system, w.transactions());
             Figures f = measure(sim, setup, rec, () -> sim.mailbox().send(txs), "single group", consumers, 1,
                     w.transactions().size(), null, system);
-            ActorSnapshot<Bank.State> bank = system.inspect(Bank.ALL, Bank.State.class);
+            ActorSnapshot<Bank.State> bank = system.inspect(Bank.TYPE, "all");
             long balances = 0;
             long deposited = 0;
             for (Account a : bank.state().accounts().values()) {
-                balances += a.balance();
+                balances += a.balance() + a.suspense();
                 deposited += a.deposited();
             }
             boolean conserved = balances == w.depositTotal() && deposited == w.depositTotal();
             return new Figures(f.design(), f.consumers(), f.actors(), f.transactions(), f.handled(), f.deliveries(),
-                    f.simSeconds(), f.steadyPerSec(), f.wallSeconds(), f.maxConcurrent(), f.crashes(),
-                    f.transientFaults(), f.stalls(), f.conflicts(), f.settled(), faults.isNone() ? conserved : null,
-                    f.portCalls());
+                    f.simSeconds(), f.steadyPerSec(), f.wallSeconds(), f.crashes(), f.transientFaults(), f.stalls(),
+                    f.conflicts(), f.settled(), conserved, f.portCalls());
         }
     }
 
@@ -141,23 +138,23 @@ final class SimulatorRuns {
             long balances = 0;
             long deposited = 0;
             for (int i = 0; i < check.accounts(); i++) {
-                ActorSnapshot<Account> s = system.inspect(Ledger.account(LedgerWorkload.key(i)), Account.class);
-                balances += s.state().balance();
+                ActorSnapshot<Account> s = system.inspect(Ledger.ACCOUNT, LedgerWorkload.key(i));
+                balances += s.state().balance() + s.state().suspense();
                 deposited += s.state().deposited();
             }
             conserved = balances == check.depositTotal() && deposited == check.depositTotal();
         }
         return new Figures(design, consumers, actors, transactions, rec.count, r.deliveries() - setup.deliveries(),
-                simSeconds, rec.steadyPerSecond(), wall, r.maxConcurrentConsumers(), r.crashes() - setup.crashes(),
+                simSeconds, rec.steadyPerSecond(), wall, r.crashes() - setup.crashes(),
                 r.transientFaults() - setup.transientFaults(), r.stalls() - setup.stalls(),
-                r.outcome(Outcome.Kind.VERSION_CONFLICT) - setup.outcome(Outcome.Kind.VERSION_CONFLICT),
+                r.event(RuntimeEvent.Kind.VERSION_CONFLICT) - setup.event(RuntimeEvent.Kind.VERSION_CONFLICT),
                 r.settled(), conserved, r.steps() - setup.steps());
     }
 
     private static List<OutgoingMessage> encode(ActorSystem system, List<LedgerTransaction> txs) {
         List<OutgoingMessage> out = new ArrayList<>(txs.size());
         for (LedgerTransaction tx : txs) {
-            out.add(system.encodeExternal(Ledger.account(tx.account()), tx.toMessage(), tx.id()));
+            out.add(system.encode(Ledger.account(tx.account()).tell(tx.toMessage()), tx.id()));
         }
         return out;
     }
@@ -165,7 +162,7 @@ final class SimulatorRuns {
     private static List<OutgoingMessage> encodeBank(ActorSystem system, List<LedgerTransaction> txs) {
         List<OutgoingMessage> out = new ArrayList<>(txs.size());
         for (LedgerTransaction tx : txs) {
-            out.add(system.encodeExternal(Bank.ALL, Bank.op(tx), tx.id()));
+            out.add(system.encode(Bank.ALL.tell(Bank.op(tx)), tx.id()));
         }
         return out;
     }
@@ -191,7 +188,7 @@ final class SimulatorRuns {
                 return;
             }
             switch (o.kind()) {
-                case APPLIED, REJECTED, DEFERRED, DEAD_LETTERED -> {
+                case APPLIED, REJECTED, DEFERRED, DEAD_LETTERED, PARKED -> {
                     if (count == times.length) {
                         times = Arrays.copyOf(times, count * 2);
                     }

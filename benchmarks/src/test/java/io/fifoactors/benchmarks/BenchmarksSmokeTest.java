@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,14 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fast anything ran, only on the run completing, producing positive figures and keeping the ledger's money.
  */
 class BenchmarksSmokeTest {
-    private static Main.Options tiny(String... more) {
-        String[] base = {"--quick", "--b1-accounts", "50", "--b1-messages", "1000", "--b2-accounts", "6",
-                "--b2-messages", "40", "--b3-accounts", "50", "--b3-messages", "300", "--b4-accounts", "20",
-                "--b4-messages", "200"};
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return Main.Options.parse(all);
+    private static Main.Options tiny() {
+        return Main.Options.parse(new String[] {"--quick", "--b1-accounts", "50", "--b1-messages", "1000",
+                "--item-accounts", "10", "--b2-accounts", "4", "--b2-messages", "20", "--b2-workloads", "plain", "--b3-accounts", "50",
+                "--b3-messages", "300", "--b4-accounts", "20", "--b4-messages", "200"});
     }
 
     private static PrintStream sink(ByteArrayOutputStream bytes) {
@@ -35,34 +33,41 @@ class BenchmarksSmokeTest {
     @Test
     void b1RunsEveryContender() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        List<RuntimeThroughput.Result> results = Main.b1(tiny(), sink(text));
-        assertEquals(Runtime.getRuntime().availableProcessors() > 1 ? 5 : 4, results.size());
-        for (RuntimeThroughput.Result r : results) {
+        Main.B1 b1 = Main.b1(tiny(), sink(text));
+        assertEquals(4, b1.results().size());
+        for (RuntimeThroughput.Result r : b1.results()) {
             assertEquals(1000, r.external(), r.name());
             assertTrue(r.handled() > r.external(), r.name() + " handled the credits too");
             assertTrue(r.seconds() > 0, r.name());
+            assertTrue(r.allocatedBytes() > 0, r.name());
             assertTrue(r.moneyConserved(), r.name() + " kept the money");
             assertEquals(0, r.failed(), r.name());
         }
-        assertTrue(text.toString(StandardCharsets.UTF_8).contains("| fifo-actors (1 thread) |"));
+        assertEquals(Set.of(50, 10), b1.itemSizes().keySet());
+        assertTrue(b1.itemSizes().get(50).length == 50 && b1.itemSizes().get(50)[0] > 0);
+        assertFalse(Main.b1Targets(b1).isEmpty());
+        assertTrue(text.toString(StandardCharsets.UTF_8).contains("| fifo-actors (Poller, 2 consumers) |"));
     }
 
     @Test
-    void b2CountsRequestsOnLocalServers() {
+    void b2CountsRequestsUnitsAndDollarsOnLocalServers() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<AwsRequests.Figures> figures = Main.b2(tiny(), sink(text));
-        // three workloads (ledger, bursts of 5, bursts of 10) x six designs (four fifo-actors settings, two others)
-        assertEquals(18, figures.size());
-        assertEquals(java.util.Set.of("fifo-actors", "fifo-actors, record cache", "fifo-actors, runtime redrive",
-                        "fifo-actors, runtime redrive + record cache", "naive single group", "idempotency records"),
-                figures.stream().map(AwsRequests.Figures::design).collect(java.util.stream.Collectors.toSet()));
+        // one workload (plain; bursts and backlog only change the workload) x five designs
+        assertEquals(5, figures.size());
+        assertEquals(Set.of(AwsRequests.DEFAULTS, AwsRequests.REDRIVE, AwsRequests.CACHE, AwsRequests.NAIVE,
+                AwsRequests.IDEMPOTENCY), figures.stream().map(AwsRequests.Figures::design).collect(Collectors.toSet()));
         for (AwsRequests.Figures f : figures) {
             assertTrue(f.handled() >= f.transactions(), f.design());
-            assertTrue(f.consumer().all() > 0, f.design());
             assertTrue(f.consumer().get("SQS ReceiveMessage") > 0, f.design());
             assertTrue(f.consumer().writeUnits() > 0, f.design());
+            assertTrue(f.dollarsPerMillion() > 0, f.design());
             assertTrue(f.conserved(), f.design() + " kept the money");
+            if (f.design().startsWith("fifo-actors")) {
+                assertEquals(4, f.itemSizes().length, f.design());
+            }
         }
+        assertFalse(Main.b2Targets(figures, null).isEmpty());
         assertTrue(text.toString(StandardCharsets.UTF_8).contains("| idempotency records |"));
     }
 
@@ -95,13 +100,12 @@ class BenchmarksSmokeTest {
         f.failures = "one";
         f.setup();
         assertFalse(f.failedWithSuffix().isEmpty());
-        io.fifoactors.core.runtime.ControlCodecBenchmark c = new io.fifoactors.core.runtime.ControlCodecBenchmark();
+        io.fifoactors.core.internal.ControlCodecBenchmark c = new io.fifoactors.core.internal.ControlCodecBenchmark();
         c.shape = "heavy";
         c.setup();
-        byte[] encoded = c.encode();
-        assertTrue(encoded.length > 16_000, "1,000 sender marks of 16 bytes each");
-        Object decoded = c.decode();
-        assertTrue(decoded != null);
+        assertTrue(c.encode().length > 1000 * 8, "1,000 sender marks of 8 bytes and more each");
+        assertTrue(c.decode() != null);
+        assertTrue(c.creditCycle().length > 0);
     }
 
     @Test

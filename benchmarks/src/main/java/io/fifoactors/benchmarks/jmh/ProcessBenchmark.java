@@ -1,12 +1,14 @@
 package io.fifoactors.benchmarks.jmh;
 
-import io.fifoactors.core.ActorId;
+import io.fifoactors.core.ActorRef;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
+import io.fifoactors.core.port.RedrivePolicy;
 import io.fifoactors.core.runtime.ActorSystem;
 import io.fifoactors.core.runtime.BatchOutcome;
+import io.fifoactors.core.runtime.MessageKeys;
 import io.fifoactors.examples.ledger.AccountMessage;
 import io.fifoactors.examples.ledger.Ledger;
 import io.fifoactors.inmemory.InMemoryStateStore;
@@ -31,15 +33,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JMH: {@code ActorSystem.process} on one batch of 10 ledger messages over {@link InMemoryStateStore}, per message.
+ * JMH: {@code ActorSystem.process} on one batch of 10 ledger messages over {@link InMemoryStateStore}, per message,
+ * with the runtime's defaults (no queue redrive policy: no clearing write after a send) and {@code inlineGroups()}.
  * <ul>
  *   <li>{@code shape}: {@code 10x1}: ten accounts, one message each (ten commits); {@code 2x5}: two accounts, five
  *       messages each (two commits: the fold).</li>
- *   <li>{@code kind}: {@code deposit}s (no outgoing message) or {@code transfer}s (each sends a credit: the outbox is
- *       flushed and then cleared by a second commit). Sends go to a mailbox that discards them, so memory stays flat
- *       over millions of invocations; B1 runs the same path with the real in-memory mailbox.</li>
+ *   <li>{@code kind}: {@code deposit}s (no outgoing message) or {@code transfer}s (each sends a credit). Sends go to
+ *       a mailbox that discards them, so memory stays flat over millions of invocations; B1 runs the same path
+ *       with the real in-memory mailbox and receives the credits.</li>
  * </ul>
- * Balances grow without bound (deposits and transfers of 1 between accounts that are topped up), so every transfer
+ * Balances grow without bound (deposits, and transfers of 1 from accounts that are topped up), so every transfer
  * succeeds.
  */
 @State(Scope.Benchmark)
@@ -65,33 +68,35 @@ public class ProcessBenchmark {
     @Setup
     public void setup() {
         VirtualClock clock = VirtualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-        system = ActorSystem.builder().register(Ledger.ACCOUNT).stateStore(InMemoryStateStore.create())
-                .mailbox(new DiscardingMailbox()).clock(clock).build();
+        system = ActorSystem.builder().register(Ledger.ACCOUNT)
+                .stateStore(InMemoryStateStore.builder().clock(clock).build())
+                .mailbox(new DiscardingMailbox()).scheduler(messages -> { }).clock(clock)
+                .messageKeys(MessageKeys.forSimulation(1)).inlineGroups().build();
         int accounts = shape.equals("10x1") ? 10 : 2;
         perGroup = shape.equals("10x1") ? 1 : 5;
         groups = new ArrayList<>();
         List<Delivery> setup = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
-            ActorId id = Ledger.account("acc-" + i);
-            groups.add(id.groupId());
-            setup.add(delivery(system.encodeExternal(id, new AccountMessage.Open(), "open-" + i)));
-            setup.add(delivery(system.encodeExternal(id, new AccountMessage.Deposit(1_000_000_000L), "d-" + i)));
+            ActorRef<AccountMessage> ref = Ledger.account("acc-" + i);
+            groups.add(ref.id().groupId());
+            setup.add(delivery(system.encode(ref.tell(new AccountMessage.Open()), "open-" + i)));
+            setup.add(delivery(system.encode(ref.tell(new AccountMessage.Deposit(1_000_000_000L)), "d-" + i)));
         }
         system.process(setup);
         samples = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
-            String to = "acc-" + ((i + 1) % accounts);
+            ActorRef<AccountMessage> ref = Ledger.account("acc-" + i);
+            ActorRef<AccountMessage> to = Ledger.account("acc-" + ((i + 1) % accounts));
             samples.add(kind.equals("deposit")
-                    ? system.encodeExternal(Ledger.account("acc-" + i), new AccountMessage.Deposit(1), "x")
-                    : system.encodeExternal(Ledger.account("acc-" + i), new AccountMessage.Transfer("t", to, 1, 0),
-                            "x"));
+                    ? system.encode(ref.tell(new AccountMessage.Deposit(1)), "x")
+                    : system.encode(ref.tell(new AccountMessage.Transfer("t", to, 1, 0)), "x"));
         }
     }
 
     private Delivery delivery(OutgoingMessage m) {
         long seq = ++sequence;
-        return new Delivery(m.messageId(), m.groupId(), Long.toString(seq), 1, Instant.EPOCH, m.attributes(),
-                m.body(), "r");
+        return new Delivery(m.messageId(), m.groupId(), Long.toString(seq), 1, Instant.parse("2026-01-01T00:00:00Z"),
+                m.attributes(), m.body(), "r");
     }
 
     @Benchmark
@@ -102,8 +107,8 @@ public class ProcessBenchmark {
             OutgoingMessage m = samples.get(i);
             for (int k = 0; k < perGroup; k++) {
                 long seq = ++sequence;
-                batch.add(new Delivery("m-" + (++ids), groups.get(i), Long.toString(seq), 1, Instant.EPOCH,
-                        m.attributes(), m.body(), "r"));
+                batch.add(new Delivery("m-" + (++ids), groups.get(i), Long.toString(seq), 1,
+                        Instant.parse("2026-01-01T00:00:00Z"), m.attributes(), m.body(), "r"));
             }
         }
         return system.process(batch);
@@ -126,11 +131,20 @@ public class ProcessBenchmark {
         }
 
         @Override
-        public void release(List<Delivery> deliveries, Duration delay) {
+        public void retryAfter(List<Delivery> deliveries, Duration delay) {
+        }
+
+        @Override
+        public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
         }
 
         @Override
         public void deadLetter(DeadLetter letter) {
+        }
+
+        @Override
+        public RedrivePolicy redrivePolicy() {
+            return RedrivePolicy.none();
         }
     }
 }
