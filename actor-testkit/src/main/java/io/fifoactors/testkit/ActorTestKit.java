@@ -128,7 +128,13 @@ public final class ActorTestKit {
         return this;
     }
 
-    /** Further runtime settings (keptRejections, hotMarks, ...); the kit sets the ports, clock, keys and codec. */
+    /** How many recent rejections each actor's record keeps in the kit unless {@link #configure} says otherwise. */
+    public static final int KEPT_REJECTIONS = 100;
+
+    /**
+     * Further runtime settings (keptRejections, hotMarks, ...); the kit sets the ports, clock, keys and codec, and
+     * keeps {@value #KEPT_REJECTIONS} recent rejections per actor (the runtime's default keeps none).
+     */
     public ActorTestKit configure(Consumer<ActorSystem.Builder> configure) {
         configuring();
         this.configure = Objects.requireNonNull(configure, "configure");
@@ -148,7 +154,8 @@ public final class ActorTestKit {
         clock = VirtualClock.at(start);
         mailbox = InMemoryMailbox.builder().clock(clock).noRedrive().build();
         store = InMemoryStateStore.builder().clock(clock).build();
-        ActorSystem.Builder b = ActorSystem.builder();
+        // the kit keeps every actor's recent rejections so that snapshots show them (production defaults to none)
+        ActorSystem.Builder b = ActorSystem.builder().keptRejections(KEPT_REJECTIONS);
         configure.accept(b);
         types.forEach(b::register);
         b.stateStore(store).mailbox(new Recording(mailbox)).scheduler(mailbox.scheduler()).clock(clock)

@@ -10,6 +10,7 @@ import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.core.runtime.OutcomeListener;
 import io.fifoactors.core.runtime.RuntimeEvent;
+import io.fifoactors.inmemory.InMemoryMailbox;
 import io.fifoactors.inmemory.Simulation;
 
 import java.nio.charset.StandardCharsets;
@@ -121,9 +122,19 @@ public final class World {
         return sim.mailbox().deadLetters();
     }
 
-    /** Messages the queue's redrive policy moved by itself (only with a queue redrive policy; no reasons). */
+    /**
+     * Messages the queue's redrive policy moved by itself (only with a queue redrive policy; no reasons), whether still
+     * in the dead-letter queue or since moved back by the operator: the queue may move a message after its commit, so
+     * each was applied or not (and one moved back after a crash on its last receive may be applied a second time).
+     */
     public List<DeadLetter> movedByQueueRedrive() {
-        return sim.mailbox().movedByRedrive();
+        List<DeadLetter> all = new java.util.ArrayList<>(sim.mailbox().movedByRedrive());
+        for (DeadLetter d : sim.operatorMoved()) {
+            if (InMemoryMailbox.REDRIVE_REASON.equals(d.reason())) {
+                all.add(d);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /**

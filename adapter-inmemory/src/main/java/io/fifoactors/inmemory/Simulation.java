@@ -89,6 +89,7 @@ public final class Simulation implements AutoCloseable {
     private final Map<Port, Long> outageUntil = new EnumMap<>(Port.class);
     private final Set<String> movedBack = new HashSet<>();
     private final List<DeadLetter> operatorMoved = new ArrayList<>();
+    private final boolean operatorMovesQueueMoves;
     private long nextOperatorRedrive;
 
     private long mailboxVersion;
@@ -118,6 +119,7 @@ public final class Simulation implements AutoCloseable {
         this.configure = b.configure;
         this.userListener = b.listener;
         this.maxSteps = b.maxSteps;
+        this.operatorMovesQueueMoves = b.operatorMovesQueueMoves;
         this.traceLength = b.traceLength;
         this.clock = VirtualClock.at(b.start);
         this.startTime = b.start;
@@ -275,7 +277,8 @@ public final class Simulation implements AutoCloseable {
 
     /** The operator moves every dead letter back that was not moved before, then waits for the next round. */
     private void operatorRedrive() {
-        List<DeadLetter> moved = mailbox.moveBack(d -> movedBack.add(d.groupId() + " " + d.messageId()));
+        List<DeadLetter> moved = mailbox.moveBack(d -> (operatorMovesQueueMoves
+                || !InMemoryMailbox.REDRIVE_REASON.equals(d.reason())) && movedBack.add(d.groupId() + " " + d.messageId()));
         operatorMoves += moved.size();
         operatorMoved.addAll(moved);
         if (!moved.isEmpty()) {
@@ -627,8 +630,20 @@ public final class Simulation implements AutoCloseable {
         private long maxSteps = 50_000_000L;
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
         private int traceLength = 40;
+        private boolean operatorMovesQueueMoves = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the fault plan's operator ({@code FaultPlan.operatorRedrive}) also moves back the messages the
+         * queue's redrive policy moved, which carry no reason (default true: "move back everything"). With false it
+         * moves back only the runtime's dead letters, as docs/semantics.md (section 6) advises with a queue redrive
+         * policy: a message the queue moved may have been applied, and is reconciled by hand.
+         */
+        public Builder operatorMovesQueueMoves(boolean moves) {
+            this.operatorMovesQueueMoves = moves;
+            return this;
         }
 
         /** How many of the last port calls {@link RunResult#recentTrace()} keeps (default 40), for debugging. */

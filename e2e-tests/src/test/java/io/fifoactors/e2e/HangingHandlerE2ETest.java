@@ -13,7 +13,6 @@ import io.fifoactors.sqswire.StoredLetter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -168,10 +167,6 @@ class HangingHandlerE2ETest {
      * must release it all the same (a batch of one group must not run its handler where no watchdog can abandon it).
      */
     @Test
-    @Disabled("core bug: BatchRun.runAll runs a batch of one group inline on the consumer thread "
-            + "(`executor == null || tasks.size() == 1 || ...`), where no watchdog enforces the handler time limit: "
-            + "the hung handler holds the consumer (heartbeats keep its message invisible) for up to "
-            + "maxProcessingTime. Fix: drop `tasks.size() == 1 ||` (checked: this test then passes). Enable after.")
     void aHangingHandlerAloneInItsBatchesIsReleasedAtTheTimeLimitToo() {
         TestActors.RELEASE = new CountDownLatch(1);
         TestActors.HUNG.set(0);

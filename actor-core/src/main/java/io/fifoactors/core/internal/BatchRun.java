@@ -223,7 +223,7 @@ public final class BatchRun {
     // ------------------------------------------------------------------------------------------------ running
 
     /**
-     * Runs the groups on the group executor (on this thread without one, or for a single group), then waits for them
+     * Runs the groups on the group executor (on this thread without one), then waits for them
      * until the answer deadline, abandoning (with an interrupt) those still running then and any whose handler has run
      * past its time limit. An {@link Error} from a group (a simulated crash, an out-of-memory) is rethrown.
      */
@@ -239,7 +239,8 @@ public final class BatchRun {
                 }
                 return t.run.run();
             });
-            if (executor == null || tasks.size() == 1 || brokenExecutor != null) {
+            // a single group too: on this thread, a hanging handler could not be abandoned at its time limit
+            if (executor == null || brokenExecutor != null) {
                 if (brokenExecutor != null) {
                     t.gaveUp = RetryCause.NOT_STARTED;
                     continue;

@@ -60,6 +60,17 @@ final class Control {
     /** How many dead-lettered actors' messages a record remembers (16 bytes each, only while there are some). */
     static final int MAX_LETTERED = 64;
 
+    /**
+     * Producers' messages settled on the queue's last receive (with a queue redrive policy only), as 64-bit digests of
+     * their message ids, oldest first, at most {@link #MAX_LAST_RECEIVE}: if the acknowledgement then fails, the
+     * queue moves the message although it was settled, and a copy an operator moves back (same id, a new sequence
+     * number) is a duplicate, not a new message. Actors' messages need none: their senders' marks cover the copy.
+     */
+    final List<Long> settledOnLastReceive = new ArrayList<>();
+
+    /** How many settled-on-last-receive ids a record remembers (8 bytes each, only while there are some). */
+    static final int MAX_LAST_RECEIVE = 32;
+
     /** An actor's message this actor dead-lettered: its sender's key and sequence, and when. */
     record Lettered(long senderKey, long seq, long atMillis) {
     }
@@ -94,6 +105,7 @@ final class Control {
         c.timers.addAll(timers);
         c.recentRejections.addAll(recentRejections);
         c.lettered.addAll(lettered);
+        c.settledOnLastReceive.addAll(settledOnLastReceive);
         return c;
     }
 
@@ -189,6 +201,41 @@ final class Control {
         lettered.removeIf(l -> l.senderKey() == senderKey && l.seq() == seq);
     }
 
+    /** Remembers a producer's message settled on its last receive (see {@link #settledOnLastReceive}). */
+    void settleOnLastReceive(String messageId) {
+        long digest = digest(messageId);
+        if (settledOnLastReceive.contains(digest)) {
+            return;
+        }
+        settledOnLastReceive.add(digest);
+        while (settledOnLastReceive.size() > MAX_LAST_RECEIVE) {
+            settledOnLastReceive.remove(0);
+        }
+    }
+
+    /** Whether a producer's message with this id was settled on its last receive (a copy moved back by an operator). */
+    boolean wasSettledOnLastReceive(String messageId) {
+        return !settledOnLastReceive.isEmpty() && settledOnLastReceive.contains(digest(messageId));
+    }
+
+    /**
+     * The first 8 bytes of the id's SHA-256: ids are chosen by producers, so a digest a producer could aim at another
+     * message's id (a weak hash) would let it have that message dropped as a duplicate.
+     */
+    static long digest(String messageId) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(messageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (h[i] & 0xFF);
+            }
+            return v;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
     /** The record of {@code state} with this control, and the attention the two call for. */
     StoredRecord record(long version, byte[] state) {
         byte[] control = encode();
@@ -276,6 +323,10 @@ final class Control {
             out.writeVarLong(l.seq());
             out.writeVarLong(l.atMillis());
         }
+        out.writeVarInt(settledOnLastReceive.size());
+        for (long digest : settledOnLastReceive) {
+            out.writeFixedLong(digest);
+        }
         return out.toByteArray();
     }
 
@@ -335,6 +386,10 @@ final class Control {
         int lettered = in.readCount(10);
         for (int i = 0; i < lettered; i++) {
             c.lettered.add(new Lettered(in.readFixedLong(), in.readVarLong(), in.readVarLong()));
+        }
+        int settled = in.readCount(8);
+        for (int i = 0; i < settled; i++) {
+            c.settledOnLastReceive.add(in.readFixedLong());
         }
         if (!in.atEnd()) {
             throw new MessageDecodingException("actor record has trailing bytes");

@@ -34,6 +34,8 @@ final class Decider {
     private Working w;
     /** The delivery being folded: the one a handler call (also of a stashed or held message) is charged to. */
     private int current;
+    /** Set by {@link #handleFresh} for a message settled with nothing to write (a bare rejection). */
+    private boolean settledUnwritten;
 
     /** Told when a handler call starts and ends, so a watchdog can abandon one that runs too long. */
     interface Progress {
@@ -99,6 +101,11 @@ final class Decider {
             }
             if (isApplied(d)) {
                 outcome(d, Outcome.Kind.DUPLICATE, "already applied");
+                consumed++;
+                continue;
+            }
+            if (isProducers(ib) && ctl.wasSettledOnLastReceive(d.messageId())) {
+                outcome(d, Outcome.Kind.DUPLICATE, "settled on its last receive before the queue moved it");
                 consumed++;
                 continue;
             }
@@ -176,12 +183,14 @@ final class Decider {
                         outcome(d, Outcome.Kind.HELD, "actor parked");
                     } else {
                         expireDue(now);
+                        settledUnwritten = false;
                         Stop stop = handleFresh(k, d, message, msg, now, attemptMarkedAt == k);
                         if (stop != null) {
                             return new Fold(consumed, stop);
                         }
                     }
-                    effective = true;
+                    effective = !settledUnwritten;
+                    settledUnwritten = false;
                 }
                 default -> throw new IllegalStateException("unexpected kind " + ib.kind());
             }
@@ -194,11 +203,31 @@ final class Decider {
                 if (ctl.isFailing(d.sequenceNumber())) {
                     ctl.clearFailing();
                 }
+                rememberIfLastReceive(ib);
                 w.changed = true;
             }
             consumed++;
         }
         return new Fold(consumed, Stop.END);
+    }
+
+    /** A producer's domain message (no actor sender: no mark tells a copy of it from a new message). */
+    private static boolean isProducers(Inbound ib) {
+        return ib.kind() == Inbound.Kind.DOMAIN && ib.from().isEmpty();
+    }
+
+    /**
+     * A producer's message settled on the queue's last receive: if its acknowledgement fails, the queue moves it
+     * although it was settled, so its id is kept for the copy an operator may move back (docs/semantics.md, 6). Only
+     * when settled by this decision: a duplicate on its last receive may have been dead-lettered before (its letter,
+     * with the same id, must apply when moved back), which the applied sequence cannot tell from applied.
+     */
+    private void rememberIfLastReceive(Inbound ib) {
+        if (isProducers(ib) && redrive.isLastReceive(ib.delivery())
+                && !w.ctl.wasSettledOnLastReceive(ib.delivery().messageId())) {
+            w.ctl.settleOnLastReceive(ib.delivery().messageId());
+            w.changed = true;
+        }
     }
 
     private boolean isApplied(Delivery d) {
@@ -260,10 +289,28 @@ final class Decider {
         }
         if (r.plan().effect().deferUntil().isPresent()) {
             deferFresh(msg, r.plan().effect().deferUntil().get(), now);
+        } else if (isBareRejection(r.plan()) && msg.from().isEmpty() && !redrive.isLastReceive(d)
+                && !ctl.isFailing(d.sequenceNumber())) {
+            // nothing to record: reported, settled, and not written (a refused command costs no write)
+            w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.REJECTED,
+                    r.plan().effect().rejection().get(), msg.receiveCount()));
+            settledUnwritten = true;
         } else {
             apply(r.plan(), msg, now);
         }
         return null;
+    }
+
+    /**
+     * A rejection that changes no state and does nothing, while the record keeps no rejections ({@code
+     * keptRejections(0)}, the default): nothing of it needs to be written. Only for a producer's message before its
+     * last receive: a copy can come again only before anything later of the group is applied, so it is decided again
+     * on the same state (an actor's message would need its sender's mark written, and a last receive its id).
+     */
+    private boolean isBareRejection(HandlerCall.Plan plan) {
+        Effect<Object> e = plan.effect();
+        return settings.keptRejections() == 0 && e.rejection().isPresent() && e.newState().isEmpty()
+                && plan.actions().isEmpty();
     }
 
     /** The message is given up on: dead-lettered (a stop) or, by the actor type's policy, parked (settled). */
@@ -412,8 +459,10 @@ final class Decider {
     }
 
     private void reject(Stashed msg, String reason, Instant now) {
-        w.ctl.recordRejection(Rejection.kept(msg.messageId(), msg.type(), reason, now.toEpochMilli()),
-                settings.keptRejections());
+        if (settings.keptRejections() > 0) {
+            w.ctl.recordRejection(Rejection.kept(msg.messageId(), msg.type(), reason, now.toEpochMilli()),
+                    settings.keptRejections());
+        }
         w.outcomes.add(new Outcome(id.groupId(), msg.messageId(), Outcome.Kind.REJECTED, reason, msg.receiveCount()));
         w.changed = true;
     }

@@ -202,7 +202,7 @@ public final class ActorSystem {
         private MessageKeys keys;
         private int maxAttempts = 5;
         private int maxConflictRetries = 5;
-        private int keptRejections = 3;
+        private int keptRejections;
         private int hotMarks = 16;
         private Duration horizon = Duration.ofDays(14);
         private int crashCheckAfter = 3;
@@ -279,10 +279,12 @@ public final class ActorSystem {
         }
 
         /**
-         * How many recent rejections each actor keeps in its record (default 3; the total is always counted). Each
-         * kept rejection holds the message id, its type, the first 64 characters of the reason and the time, about
-         * 100 bytes of an item that costs a second write unit per commit once it passes 1 KB. The full reason always
-         * reaches the {@link OutcomeListener}.
+         * How many recent rejections each actor's record keeps, with their count. 0 (the default) records none: a
+         * rejection that changes no state and does nothing else then costs no write at all (it is reported to the
+         * {@link OutcomeListener}, logged by the Lambda handler and traced, as every outcome is). With n &gt; 0 every
+         * rejection is written: the count, and the last n with their message id, type, the first 64 characters of
+         * the reason and the time (about 100 bytes each, of an item that costs a second write unit per commit once it
+         * passes 1 KB).
          */
         public Builder keptRejections(int n) {
             this.keptRejections = ConfigurationException.requireBetween("keptRejections", n, 0, 1000);

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Poller}'s logger. Thread-safe.
  */
 final class OutageLog {
+    /** What processing a batch needs besides receiving: the store, the timer scheduler and the mailbox's sends. */
+    static final String PROCESSING = "store, scheduler or outbox sends";
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     private final ConcurrentHashMap<String, Instant> downSince = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Instant> lastLog = new ConcurrentHashMap<>();
@@ -41,13 +43,25 @@ final class OutageLog {
         }
     }
 
+    /**
+     * Ends the outage of {@code what} only if the work that succeeded started after the outage was reported: work
+     * begun before it (its store calls done before the server went away) says nothing about whether it is back.
+     */
+    void upIfStartedSince(String what, Instant startedAt) {
+        Instant since = downSince.get(what);
+        if (since != null && startedAt.isBefore(since)) {
+            return;
+        }
+        up(what);
+    }
+
     void up(String what) {
         Instant since = downSince.remove(what);
         if (since != null) {
             LOG.info("Poller {}: {} available again after {} ms", name, what,
                     Duration.between(since, clock.instant()).toMillis());
         }
-        if (what.equals("store or scheduler")) {
+        if (what.equals(PROCESSING)) {
             for (String k : List.copyOf(downSince.keySet())) {
                 if (k.startsWith("mailbox")) {
                     Instant s = downSince.remove(k);

@@ -367,7 +367,8 @@ public final class Poller implements AutoCloseable {
             quietly(() -> metrics.batch(batch.size(), took, outcome.succeeded().size(), outcome.retries().size()));
             byCause.forEach((c, n) -> quietly(() -> metrics.retried(c, n)));
             if (!outcome.infrastructureFailed()) {
-                outages.up("store or scheduler");
+                // a batch that did its store work before the outage was reported proves nothing about now
+                outages.upIfStartedSince(OutageLog.PROCESSING, f == null ? clock.instant() : f.receivedAt);
             }
         }
 
@@ -383,14 +384,14 @@ public final class Poller implements AutoCloseable {
             quietly(() -> metrics.holding(held.size()));
             if (rounds == 1) {
                 holding.addAndGet(held.size());
-                outages.down("store or scheduler", null);
+                outages.down(OutageLog.PROCESSING, null);
             }
         }
 
         @Override
         public void recovered(int rounds, Duration downFor) {
             holding.set(0);
-            outages.up("store or scheduler");
+            outages.up(OutageLog.PROCESSING);
         }
 
         @Override

@@ -337,4 +337,105 @@ class DeciderTest {
         assertEquals(2, second.outSeq());
         assertEquals("{\"n\":2}", new String(second.body(), StandardCharsets.UTF_8));
     }
+
+    // ------------------------------------------------------------------------------------------------ last receive
+
+    private static final RedriveStrategy QUEUE_MOVES_AFTER_3 = new RedriveStrategy.Queue(3);
+
+    private static Decider.Fold foldWith(ActorType<?, ?> type, RedriveStrategy redrive, int keptRejections, Working w,
+                                         List<Inbound> in) {
+        @SuppressWarnings("unchecked")
+        ActorType<Object, Object> t = (ActorType<Object, Object>) type;
+        Settings base = settings(type, at(T0));
+        Settings s = new Settings(base.types(), base.store(), base.mailbox(), base.scheduler(), base.clock(),
+                base.codec(), base.keys(), base.maxAttempts(), base.maxConflictRetries(), keptRejections,
+                base.hotMarks(), base.freshWindow(), base.horizon(), base.crashCheckAfter(),
+                base.preloadConsistency(), base.recordCacheSize(), base.sentCacheSize(), base.groupExecutor(),
+                base.listener(), base.nonces());
+        return new Decider(s, redrive, A, t, Decider.Progress.NONE).fold(w, in, 0, Integer.MAX_VALUE, T0,
+                new ArchivedMarks(), -1);
+    }
+
+    /** A copy of {@code d} as an operator moves it back: same id, attributes and body, a new sequence number. */
+    private static Delivery movedBack(Delivery d, long seq) {
+        return new Delivery(d.messageId(), d.groupId(), seqOf(seq), 1, d.sentAt(), d.attributes(), d.body(), "r-" + seq);
+    }
+
+    @Test
+    void aProducersMessageSettledOnItsLastReceiveIsRememberedSoACopyMovedBackIsADuplicate() {
+        // applied on its last receive, the acknowledgement may fail: the queue then moves it although it was
+        // applied, and an operator may move it back with a new sequence number
+        Working w = fresh();
+        foldWith(COUNTER, QUEUE_MOVES_AFTER_3, 5, w, parse(external(1, new Fixtures.Add(2), 3)));
+        assertEquals(1, w.ctl.settledOnLastReceive.size());
+
+        Working after = new Working(1, w.state, Control.decode(w.ctl.encode()));
+        Delivery copy = movedBack(external(1, new Fixtures.Add(2), 1), 9);
+        foldWith(COUNTER, QUEUE_MOVES_AFTER_3, 5, after, parse(copy, external(10, new Fixtures.Add(5), 1)));
+        assertEquals(List.of(Outcome.Kind.DUPLICATE, Outcome.Kind.APPLIED), kinds(after));
+        assertEquals(7, ((Fixtures.Counter) after.state).value(), "the copy moved back is not applied again");
+
+        // a duplicate on its last receive is not remembered: it may have been dead-lettered on an earlier receive,
+        // and its letter moved back must apply
+        Working dup = fresh();
+        dup.ctl.appliedSeq = seqOf(1);
+        foldWith(COUNTER, QUEUE_MOVES_AFTER_3, 5, dup, parse(external(1, new Fixtures.Add(2), 3)));
+        assertEquals(List.of(Outcome.Kind.DUPLICATE), kinds(dup));
+        assertTrue(dup.ctl.settledOnLastReceive.isEmpty());
+        assertFalse(dup.changed);
+        // before the last receive, or with no queue redrive policy, nothing is remembered (nothing to pay for)
+        Working early = fresh();
+        foldWith(COUNTER, QUEUE_MOVES_AFTER_3, 5, early, parse(external(1, new Fixtures.Add(2), 2)));
+        Working runtime = fresh();
+        foldWith(COUNTER, NO_QUEUE_REDRIVE, 5, runtime, parse(external(1, new Fixtures.Add(2), 3)));
+        assertTrue(early.ctl.settledOnLastReceive.isEmpty() && runtime.ctl.settledOnLastReceive.isEmpty());
+    }
+
+    @Test
+    void theLastReceiveListIsBoundedOldestFirst() {
+        Control c = new Control();
+        for (int i = 0; i < Control.MAX_LAST_RECEIVE + 5; i++) {
+            c.settleOnLastReceive("m-" + i);
+        }
+        assertEquals(Control.MAX_LAST_RECEIVE, c.settledOnLastReceive.size());
+        assertFalse(c.wasSettledOnLastReceive("m-0"));
+        assertTrue(c.wasSettledOnLastReceive("m-" + (Control.MAX_LAST_RECEIVE + 4)));
+    }
+
+    sealed interface Ask {
+    }
+
+    record Take(long n) implements Ask {
+    }
+
+    static final ActorType<Long, Ask> STOCK = ActorType.builder("counter", Long.class, Ask.class)
+            .initialState(id -> 3L)
+            .on(Take.class, (s, t, ctx) -> t.n() > s ? Effect.reject("not enough") : Effect.persist(s - t.n()))
+            .build();
+
+    @Test
+    void aBareRejectionOfAProducersMessageIsReportedButNotWrittenWhenNoRejectionsAreKept() {
+        Working w = new Working(0, 3L, new Control());
+        foldWith(STOCK, QUEUE_MOVES_AFTER_3, 0, w, parse(external(1, new Take(5), 1)));
+        assertEquals(List.of(Outcome.Kind.REJECTED), kinds(w));
+        assertFalse(w.changed, "a refused command costs no write");
+        assertEquals(0, w.ctl.rejected);
+
+        // kept rejections, or the last receive, are written
+        Working kept = new Working(0, 3L, new Control());
+        foldWith(STOCK, QUEUE_MOVES_AFTER_3, 5, kept, parse(external(1, new Take(5), 1)));
+        assertTrue(kept.changed);
+        assertEquals(1, kept.ctl.recentRejections.size());
+        Working last = new Working(0, 3L, new Control());
+        foldWith(STOCK, QUEUE_MOVES_AFTER_3, 0, last, parse(external(1, new Take(5), 3)));
+        assertTrue(last.changed);
+        assertEquals(seqOf(1), last.ctl.appliedSeq);
+
+        // followed by an applied message, the applied sequence covers it
+        Working both = new Working(0, 3L, new Control());
+        foldWith(STOCK, QUEUE_MOVES_AFTER_3, 0, both, parse(external(1, new Take(5), 1), external(2, new Take(1), 1)));
+        assertEquals(List.of(Outcome.Kind.REJECTED, Outcome.Kind.APPLIED), kinds(both));
+        assertEquals(seqOf(2), both.ctl.appliedSeq);
+        assertEquals(2L, both.state);
+    }
 }

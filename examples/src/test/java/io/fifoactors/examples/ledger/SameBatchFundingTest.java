@@ -38,7 +38,7 @@ class SameBatchFundingTest {
 
     private static Simulation simulation(long seed, int consumers, int batchSize, double faultRate) {
         return Simulation.builder()
-                .configure(b -> b.register(Ledger.ACCOUNT))
+                .configure(b -> b.register(Ledger.ACCOUNT).keptRejections(10)) // the checks read rejections back
                 .consumers(consumers).batchSize(batchSize).seed(seed)
                 .faults(faultRate == 0 ? FaultPlan.none() : FaultPlan.uniform(faultRate))
                 .build();
