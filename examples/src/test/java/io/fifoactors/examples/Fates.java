@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * What the faults of one property try did to its messages, as far as a domain check needs to know: the messages the
  * consumers dead-lettered and that are still in the dead-letter queue (never applied: the runtime dead-letters only
- * what it did not apply, and records it as passed), the messages the queue's redrive policy moved by itself (applied
+ * what it did not apply, and records it as passed; unless its sender re-sent it late and that copy was applied, which
+ * the outcomes show and which is kept apart), the messages the queue's redrive policy moved by itself (applied
  * or not: the queue may move a message after its commit, before its acknowledgement), and the messages dead-lettered
  * once and since moved back by the operator (a new message then, applied or not, whose body is gone from the queue).
  * Messages are named {@code "group messageId"}.
@@ -23,6 +24,7 @@ import java.util.Set;
 public final class Fates {
     private final Map<String, DeadLetter> inQueue = new LinkedHashMap<>();
     private final Map<String, DeadLetter> moved = new LinkedHashMap<>();
+    private final Map<String, DeadLetter> appliedAnyway = new LinkedHashMap<>();
     private final Set<String> movedBack = new HashSet<>();
     private final Set<String> groups = new HashSet<>();
     private final Set<String> wokenInVain = new HashSet<>();
@@ -32,15 +34,24 @@ public final class Fates {
 
     public static Fates of(World world) {
         Fates f = new Fates();
+        Set<String> applied = new HashSet<>();
+        for (Outcome o : world.outcomes()) {
+            if (o.kind() == Outcome.Kind.APPLIED) {
+                applied.add(o.groupId() + " " + o.messageId());
+            }
+        }
         for (DeadLetter d : world.deadLetters()) {
-            f.note(d, f.inQueue);
+            // an actor's message dead-lettered, then re-sent late by its sender (a stall past the deduplication
+            // window) and applied: its letter stays although the message was applied (docs/semantics.md, section 6)
+            f.note(d, applied.contains(d.groupId() + " " + d.messageId()) ? f.appliedAnyway : f.inQueue);
         }
         for (DeadLetter d : world.movedByQueueRedrive()) {
             f.note(d, f.moved);
         }
         for (Outcome o : world.outcomes()) {
             String k = o.groupId() + " " + o.messageId();
-            if (o.kind() == Outcome.Kind.DEAD_LETTERED && !f.inQueue.containsKey(k) && !f.moved.containsKey(k)) {
+            if (o.kind() == Outcome.Kind.DEAD_LETTERED && !f.inQueue.containsKey(k) && !f.moved.containsKey(k)
+                    && !f.appliedAnyway.containsKey(k)) {
                 f.movedBack.add(k);
                 f.groups.add(o.groupId());
             }
@@ -72,7 +83,7 @@ public final class Fates {
     /** Dead-lettered in any way, now or before. */
     public boolean everDead(String group, String messageId) {
         String k = group + " " + messageId;
-        return inQueue.containsKey(k) || moved.containsKey(k) || movedBack.contains(k);
+        return inQueue.containsKey(k) || moved.containsKey(k) || movedBack.contains(k) || appliedAnyway.containsKey(k);
     }
 
     /** Whether any message of this actor was dead-lettered in any way (its final wake excepted). */
@@ -118,12 +129,18 @@ public final class Fates {
                 return false;
             }
         }
+        for (String k : appliedAnyway.keySet()) {
+            if (!expected.contains(k)) {
+                return false;
+            }
+        }
         return movedBack.stream().allMatch(expected::contains);
     }
 
     @Override
     public String toString() {
-        return "Fates[dead-lettered " + inQueue.keySet() + ", moved by the queue " + moved.keySet()
+        return "Fates[dead-lettered " + inQueue.keySet() + ", dead-lettered and applied from a late re-send "
+                + appliedAnyway.keySet() + ", moved by the queue " + moved.keySet()
                 + ", moved back " + movedBack + "]";
     }
 }
