@@ -16,6 +16,9 @@ import java.util.List;
  * and the checks; a backend supplies the consumers, the mailbox, the store and the timers, and its own figures.
  */
 public interface Backend {
+    /** Rejections each record keeps: the demo's checks and figures read them back (the library's default is 0). */
+    int KEPT_REJECTIONS = 100;
+
     /**
      * Starts one scenario's run: an empty mailbox and store, these actor types registered, consumers ready, every
      * outcome of every consumer reported to {@code listener}.

@@ -204,7 +204,9 @@ public final class ServersBackend implements Backend {
         /** A system that only sends and inspects (the producer's, the admin's): its scheduler is never used. */
         private ActorSystem system(List<ActorType<?, ?>> types, SqsMailbox mailbox, DynamoDbStateStore store,
                                    SqsClient sqs, MessageKeys keys) {
+            // the demo counts rejections from the records: keep them (the default writes no bare rejection)
             ActorSystem.Builder b = ActorSystem.builder().mailbox(mailbox).stateStore(store).messageKeys(keys)
+                    .keptRejections(Backend.KEPT_REJECTIONS)
                     .scheduler(SqsScheduler.builder().client(sqs).timerQueueUrl(env.timerQueueUrl()).build());
             types.forEach(b::register);
             return b.build();

@@ -20,7 +20,10 @@ public final class SimulatorBackend implements Backend {
     @Override
     public Run open(String scenario, List<ActorType<?, ?>> types, ScenarioConfig cfg, OutcomeListener listener) {
         return new SimRun(cfg, Simulation.builder()
-                .configure(b -> types.forEach(b::register))
+                .configure(b -> {
+                    types.forEach(b::register);
+                    b.keptRejections(Backend.KEPT_REJECTIONS); // the demo counts rejections from the records
+                })
                 .consumers(cfg.consumers()).batchSize(cfg.batchSize()).seed(cfg.seed())
                 .faults(cfg.faultPlan()).listener(listener)
                 .build());
