@@ -312,7 +312,7 @@ public final class Main {
                         r.moneyConserved() ? "yes" : "NO");
             }
             out.printf(Locale.ROOT, "%n### Hot item size after the run (fifo-actors defaults: hotMarks 16, keptRejections"
-                    + " 3)%n%nEach account's record as DynamoDB bills its item (`DynamoDbStateStore.itemSizeBytes`: "
+                    + " 0)%n%nEach account's record as DynamoDB bills its item (`DynamoDbStateStore.itemSizeBytes`: "
                     + "key, version, state and control attributes), from the in-memory store at the end of the run.%n%n");
             itemSizeHeader(out, "ledger");
             for (Map.Entry<Integer, long[]> e : b1.itemSizes().entrySet()) {

@@ -144,11 +144,8 @@ final class RequestCounter implements ExecutionInterceptor {
         calls.computeIfAbsent(svc + " " + op, k -> new AtomicLong()).incrementAndGet();
         SdkRequest request = context.request();
         if (request instanceof SendMessageBatchRequest batch) {
-            long bytes = 0;
-            for (SendMessageBatchRequestEntry e : batch.entries()) {
-                bytes += sqsSize(e.messageBody(), e.messageAttributes());
-            }
-            sqsBilled.addAndGet(chunks(bytes));
+            sqsBilled.addAndGet(chunks(sqsSize(batch.entries(), SendMessageBatchRequestEntry::messageBody,
+                    SendMessageBatchRequestEntry::messageAttributes)));
         } else if (request instanceof SendMessageRequest send) {
             sqsBilled.addAndGet(chunks(sqsSize(send.messageBody(), send.messageAttributes())));
         } else if ("SQS".equals(svc) && !op.equals("ReceiveMessage")) {
@@ -171,11 +168,7 @@ final class RequestCounter implements ExecutionInterceptor {
         SdkResponse response = context.response();
         SdkRequest request = context.request();
         if (response instanceof ReceiveMessageResponse r) {
-            long bytes = 0;
-            for (Message m : r.messages()) {
-                bytes += sqsSize(m.body(), m.messageAttributes());
-            }
-            sqsBilled.addAndGet(chunks(bytes));
+            sqsBilled.addAndGet(chunks(sqsSize(r.messages(), Message::body, Message::messageAttributes)));
         } else if (response instanceof GetItemResponse get && request instanceof GetItemRequest g) {
             long size = get.hasItem() && get.item() != null ? itemSize(get.item()) : 0;
             double computed = readUnits(size, Boolean.TRUE.equals(g.consistentRead()));
@@ -242,6 +235,16 @@ final class RequestCounter implements ExecutionInterceptor {
 
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
+    }
+
+    /** The payload bytes of a batch's messages (sent or received), as SQS bills them. */
+    private static <T> long sqsSize(List<T> messages, java.util.function.Function<T, String> body,
+                                    java.util.function.Function<T, Map<String, MessageAttributeValue>> attributes) {
+        long bytes = 0;
+        for (T m : messages) {
+            bytes += sqsSize(body.apply(m), attributes.apply(m));
+        }
+        return bytes;
     }
 
     private static long sqsSize(String body, Map<String, MessageAttributeValue> attributes) {

@@ -5,6 +5,8 @@ import io.fifoactors.core.ActorId;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Outcome;
+import io.fifoactors.inmemory.FaultPlan;
+import io.fifoactors.inmemory.InMemoryMailbox;
 import io.fifoactors.property.Gen;
 import io.fifoactors.testkit.Setup;
 import io.fifoactors.testkit.SimulationProperty;
@@ -12,6 +14,7 @@ import io.fifoactors.testkit.World;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +54,35 @@ class GuaranteesPropertiesTest {
         SimulationProperty.forAll(WORKLOADS)
                 .actors(b -> b.register(Probe.PROBE).hotMarks(2).keptRejections(100))
                 .check(GuaranteesPropertiesTest::check);
+    }
+
+    /**
+     * Found by the soak (try 5,325 of 10,000): a producer's Forward the queue's redrive policy moved (after it was
+     * applied: its last receive ended in a crash) and the operator moved back was applied again, and its forward with
+     * it. The documented gap of the queue redrive policy; the check exempts such messages from "applied once" only.
+     */
+    @Test
+    void aMessageTheQueueMovedAndTheOperatorMovedBackIsTheOnlyOneThatMayApplyTwice() {
+        String ops = "FORWARD 4 0,FORWARD 4 5,POISON 5 0,APPEND 0 0,APPEND 0 0,APPEND 4 0,APPEND 2 0,APPEND 4 0,"
+                + "APPEND 0 0,APPEND 0 0,FORWARD 0 4,APPEND 0 0,APPEND 4 0,APPEND 5 0,FORWARD 5 0,MALFORMED 1 0,"
+                + "LATER 3 1,APPEND 5 0,APPEND 0 0,FORWARD 1 1,APPEND 5 0,APPEND 4 0";
+        List<Op> list = new ArrayList<>();
+        for (String o : ops.split(",")) {
+            String[] f = o.split(" ");
+            list.add(new Op(Kind.valueOf(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2])));
+        }
+        FaultPlan plan = FaultPlan.builder().crashRate(0.01907979716799664).transientRate(0.033444674930652764)
+                .stallRate(0.023260980146880324).stall(Duration.ofMinutes(7))
+                .outages(0.00931791027960971, Duration.ofSeconds(5), Duration.ofMinutes(2))
+                .deadLetterFailureRate(0.04044793721698388).staleReadRate(0.3).operatorRedrive(Duration.ofMinutes(10))
+                .build();
+        SimulationProperty.forAll(WORKLOADS)
+                .actors(b -> b.register(Probe.PROBE).hotMarks(2).keptRejections(100))
+                .checkExample(list, new Setup(3, 10, plan, 10, -3281953980532725447L), (o, world) -> {
+                    check(o, world);
+                    assertTrue(world.movedBackByOperator().stream().anyMatch(d -> d.messageId().equals("in-14")
+                            && InMemoryMailbox.REDRIVE_REASON.equals(d.reason())), "the case no longer arises");
+                });
     }
 
     /** Many senders to one receiver, with stalls past the deduplication window: re-sends checked in the archive. */
@@ -139,9 +171,16 @@ class GuaranteesPropertiesTest {
         // moved back by the operator: dead-lettered once (the report of it may be lost with a consumer that sent the
         // letter and died), then a new message to its actor, applied after the group's later ones
         Set<String> movedBack = new HashSet<>();
+        // a producer's message the queue moved (after it was applied, if its last receive ended in a crash) and the
+        // operator moved back may be applied a second time, and so may what it forwards: the queue redrive policy's
+        // documented gap (docs/semantics.md, where the guarantees end); exempt from the applied-once check only
+        Set<String> queueMovedBackTags = new HashSet<>();
         for (DeadLetter d : world.movedBackByOperator()) {
             movedBack.add(d.messageId());
             everDeadLettered.add(d.messageId());
+            if (InMemoryMailbox.REDRIVE_REASON.equals(d.reason()) && d.messageId().startsWith("in-")) {
+                queueMovedBackTags.add("t" + d.messageId().substring(3));
+            }
         }
         // With a queue redrive policy the queue moves a message by itself after maxReceiveCount receives, and a
         // message waiting behind failing ones of its group spends receives too: SQS adds no reason to those. That is
@@ -187,7 +226,8 @@ class GuaranteesPropertiesTest {
                     mine.add(e);
                 }
             }
-            List<String> notGo = entries.stream().filter(e -> !e.equals("go")).toList();
+            List<String> notGo = entries.stream().filter(e -> !e.equals("go"))
+                    .filter(e -> !queueMovedBackTags.contains(e.substring(e.lastIndexOf(' ') + 1))).toList();
             assertEquals(new HashSet<>(notGo).size(), notGo.size(), "an entry applied twice at k" + k + ": "
                     + entries + "; " + context);
             direct.put(k, mine);
@@ -214,7 +254,9 @@ class GuaranteesPropertiesTest {
                 int fired = log.indexOf("fired " + tag);
                 assertTrue(fired > set, "timer " + tag + " at " + actor + " did not fire after it was set: " + log
                         + "; " + context);
-                assertEquals(fired, log.lastIndexOf("fired " + tag), "timer " + tag + " fired twice: " + context);
+                if (!queueMovedBackTags.contains(tag)) { // set again by the copy moved back, and fired again
+                    assertEquals(fired, log.lastIndexOf("fired " + tag), "timer " + tag + " fired twice: " + context);
+                }
             } else {
                 assertTrue(everDeadLettered.contains("in-" + tag.substring(1)), "Later " + tag + " lost: "
                         + context);
@@ -256,8 +298,9 @@ class GuaranteesPropertiesTest {
                 // a forward moved back by the operator is sent again later, out of its first order
                 expected.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
                 arrivedNotDead.removeIf(tag -> movedBack.contains("in-" + tag.substring(1)));
-                assertEquals(new HashSet<>(arrived).size(), arrived.size(), "k" + b + " applied a forward of k" + a
-                        + " twice: " + arrived + "; " + context);
+                List<String> arrivedOnce = arrived.stream().filter(t -> !queueMovedBackTags.contains(t)).toList();
+                assertEquals(new HashSet<>(arrivedOnce).size(), arrivedOnce.size(), "k" + b + " applied a forward of k"
+                        + a + " twice: " + arrived + "; " + context);
                 assertEquals(expected, arrivedNotDead, "forwarded k" + a + " -> k" + b + ": " + context);
                 assertTrue(sentInOrder.containsAll(arrived), "k" + b + " got a forward k" + a
                         + " never applied: " + context);
