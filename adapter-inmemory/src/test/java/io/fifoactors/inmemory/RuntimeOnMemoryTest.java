@@ -316,14 +316,23 @@ class RuntimeOnMemoryTest {
     }
 
     @Test
-    void withoutKeysOrASchedulerTheSystemIsNotBuilt() {
+    void withoutKeysTheSystemIsNotBuiltAndWithoutASchedulerItOnlySends() {
         ConfigurationException keys = assertThrows(ConfigurationException.class, () -> ActorSystem.builder()
                 .register(Recorder.REC).stateStore(store).mailbox(mailbox).scheduler(mailbox.scheduler()).build());
         assertTrue(keys.getMessage().contains("needs message keys"), keys.getMessage());
-        ConfigurationException scheduler = assertThrows(ConfigurationException.class, () -> ActorSystem.builder()
-                .register(Recorder.REC).stateStore(store).mailbox(mailbox).messageKeys(MessageKeys.random())
-                .build());
-        assertTrue(scheduler.getMessage().contains("needs a scheduler"), scheduler.getMessage());
+        // a producer needs no timer queue: it sends, and refuses to process with a precise message
+        ActorSystem producer = ActorSystem.builder().register(Recorder.REC).stateStore(store).mailbox(mailbox)
+                .messageKeys(MessageKeys.forSimulation(1)).clock(clock).build();
+        producer.tell(Recorder.REC.ref("a"), new Recorder.Append("1"), "m-1");
+        List<Delivery> got = mailbox.receive(10, Duration.ofSeconds(30), Duration.ZERO);
+        assertEquals(1, got.size(), "the producer's message was sent");
+        ConfigurationException process = assertThrows(ConfigurationException.class, () -> producer.process(got));
+        assertTrue(process.getMessage().contains("no scheduler"), process.getMessage());
+        ConfigurationException poller = assertThrows(ConfigurationException.class,
+                () -> io.fifoactors.core.runtime.Poller.builder().system(producer).build());
+        assertTrue(poller.getMessage().contains("no scheduler"), poller.getMessage());
+        // a consumer with a scheduler processes what the producer sent
+        assertEquals(1, system().build().process(got).succeeded().size());
     }
 
     @Test

@@ -100,9 +100,22 @@ public final class ActorSystem {
     }
 
     private BatchOutcome run(List<Delivery> batch, Optional<Instant> startBy, Optional<Instant> answerBy) {
+        requireScheduler();
         // asked per batch: an adapter caches it, and a policy changed under a running system is followed
         RedrivePolicy policy = settings.mailbox().redrivePolicy();
         return new BatchRun(settings, policy, caches).process(batch, startBy, answerBy);
+    }
+
+    /** Whether this system can process: it has a scheduler (one built without is a producer only). */
+    boolean canProcess() {
+        return settings.scheduler().isPresent();
+    }
+
+    void requireScheduler() {
+        if (!canProcess()) {
+            throw new ConfigurationException("this ActorSystem has no scheduler, so it can send (tell, Ingress) but"
+                    + " not process: timers and deferral deadlines need one; call scheduler(scheduler)");
+        }
     }
 
     /**
@@ -237,7 +250,10 @@ public final class ActorSystem {
             return this;
         }
 
-        /** The carrier of timer firings (and of deferral deadlines) into the mailbox. */
+        /**
+         * The carrier of timer firings (and of deferral deadlines) into the mailbox. Required to process; a system
+         * that only sends (a producer's {@code tell} and {@code Ingress}) can be built without one.
+         */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
@@ -419,10 +435,6 @@ public final class ActorSystem {
             if (mailbox == null) {
                 throw new ConfigurationException("ActorSystem needs a mailbox: call mailbox(mailbox)");
             }
-            if (scheduler == null) {
-                throw new ConfigurationException("ActorSystem needs a scheduler for timers and deferral deadlines:"
-                        + " call scheduler(scheduler)");
-            }
             if (keys == null) {
                 throw new ConfigurationException("ActorSystem needs message keys to authenticate its own messages:"
                         + " call messageKeys(MessageKeys.parse(...)) with the keys every consumer of the queue shares");
@@ -453,7 +465,7 @@ public final class ActorSystem {
                 n = random::nextLong;
             }
             Settings settings = new Settings(Collections.unmodifiableMap(new LinkedHashMap<>(types)), store, mailbox,
-                    Optional.of(scheduler), clock, codec == null ? JacksonCodec.create() : codec, keys, maxAttempts,
+                    Optional.ofNullable(scheduler), clock, codec == null ? JacksonCodec.create() : codec, keys, maxAttempts,
                     maxConflictRetries, keptRejections, hotMarks, Duration.ofMinutes(4), horizon, crashCheckAfter,
                     preloadConsistency, recordCacheSize, sentCacheSize, Optional.ofNullable(executor), listener,
                     n, tracing);

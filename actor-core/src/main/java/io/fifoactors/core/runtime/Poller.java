@@ -622,6 +622,7 @@ public final class Poller implements AutoCloseable {
             if (system == null) {
                 throw new ConfigurationException("Poller needs an actor system: call system(system)");
             }
+            system.requireScheduler();
             if (consumers < 1 || consumers > 1000) {
                 throw new ConfigurationException("Poller consumers must be 1 to 1000, was " + consumers);
             }
