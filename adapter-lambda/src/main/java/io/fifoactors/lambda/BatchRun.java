@@ -36,6 +36,9 @@ import java.util.Map;
  * per invocation.
  */
 final class BatchRun {
+    /** Backoff jitter: SecureRandom, so containers resumed from one SnapStart snapshot do not jitter alike. */
+    private static final java.security.SecureRandom JITTER = new java.security.SecureRandom();
+
     /** How long to wait before a message failed by a port failure is received again, by receive count. */
     static final Duration MIN_REDELIVERY_DELAY = Duration.ofSeconds(5);
     static final Duration MAX_REDELIVERY_DELAY = Duration.ofMinutes(15);
@@ -153,7 +156,7 @@ final class BatchRun {
                 break;
             }
             Duration wait = ConsumerLoop.backoff(rounds + 1, Duration.ofMillis(200), Duration.ofSeconds(5),
-                    Math.random());
+                    JITTER.nextDouble());
             if (clock.instant().plus(wait).isAfter(startBy)) {
                 break; // no time left for another try: report them
             }
