@@ -9,6 +9,7 @@ import io.fifoactors.core.codec.Codec;
 import io.fifoactors.core.codec.JacksonCodec;
 import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.ForwardingMailbox;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.StoredRecord;
@@ -313,51 +314,20 @@ public final class ActorTestKit {
     }
 
     /** Records what the actors send (decoded as their receivers would) on its way to the real mailbox. */
-    private final class Recording implements Mailbox {
-        private final InMemoryMailbox inner;
+    private final class Recording extends ForwardingMailbox {
 
         Recording(InMemoryMailbox inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
         public void send(List<OutgoingMessage> messages) {
-            inner.send(messages);
+            super.send(messages);
             for (OutgoingMessage m : messages) {
                 if (m.attributes().containsKey(Envelope.FROM)) {
                     sent.add(decodeSent(m));
                 }
             }
-        }
-
-        @Override
-        public List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
-            return inner.receive(maxMessages, visibilityTimeout, waitTime);
-        }
-
-        @Override
-        public List<Delivery> acknowledge(List<Delivery> deliveries) {
-            return inner.acknowledge(deliveries);
-        }
-
-        @Override
-        public void retryAfter(List<Delivery> deliveries, Duration delay) {
-            inner.retryAfter(deliveries, delay);
-        }
-
-        @Override
-        public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
-            inner.extendVisibility(deliveries, visibility);
-        }
-
-        @Override
-        public void deadLetter(DeadLetter letter) {
-            inner.deadLetter(letter);
-        }
-
-        @Override
-        public io.fifoactors.core.port.RedrivePolicy redrivePolicy() {
-            return inner.redrivePolicy();
         }
     }
 

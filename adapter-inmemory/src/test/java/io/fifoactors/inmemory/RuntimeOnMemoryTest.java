@@ -7,9 +7,8 @@ import io.fifoactors.core.Effect;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.VersionConflictException;
 import io.fifoactors.core.port.Consistency;
-import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
-import io.fifoactors.core.port.Mailbox;
+import io.fifoactors.core.port.ForwardingMailbox;
 import io.fifoactors.core.port.OutgoingMessage;
 import io.fifoactors.core.port.RedrivePolicy;
 import io.fifoactors.core.port.StateStore;
@@ -100,13 +99,12 @@ class RuntimeOnMemoryTest {
     }
 
     /** Counts the mailbox's sends and fails them on request. */
-    private static final class CountingMailbox implements Mailbox {
-        final InMemoryMailbox inner;
+    private static final class CountingMailbox extends ForwardingMailbox {
         final AtomicInteger sends = new AtomicInteger();
         volatile boolean failSends;
 
         CountingMailbox(InMemoryMailbox inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -115,37 +113,7 @@ class RuntimeOnMemoryTest {
             if (failSends) {
                 throw new TransientFailureException("simulated send failure");
             }
-            inner.send(messages);
-        }
-
-        @Override
-        public List<Delivery> receive(int max, Duration v, Duration w) {
-            return inner.receive(max, v, w);
-        }
-
-        @Override
-        public List<Delivery> acknowledge(List<Delivery> ds) {
-            return inner.acknowledge(ds);
-        }
-
-        @Override
-        public void retryAfter(List<Delivery> ds, Duration d) {
-            inner.retryAfter(ds, d);
-        }
-
-        @Override
-        public void extendVisibility(List<Delivery> ds, Duration d) {
-            inner.extendVisibility(ds, d);
-        }
-
-        @Override
-        public void deadLetter(DeadLetter letter) {
-            inner.deadLetter(letter);
-        }
-
-        @Override
-        public RedrivePolicy redrivePolicy() {
-            return inner.redrivePolicy();
+            super.send(messages);
         }
     }
 

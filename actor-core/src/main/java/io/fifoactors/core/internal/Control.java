@@ -201,16 +201,20 @@ final class Control {
         lettered.removeIf(l -> l.senderKey() == senderKey && l.seq() == seq);
     }
 
-    /** Remembers a producer's message settled on its last receive (see {@link #settledOnLastReceive}). */
-    void settleOnLastReceive(String messageId) {
+    /**
+     * Remembers a producer's message settled on its last receive (see {@link #settledOnLastReceive}); false if it
+     * was already remembered (nothing changed).
+     */
+    boolean settleOnLastReceive(String messageId) {
         long digest = digest(messageId);
         if (settledOnLastReceive.contains(digest)) {
-            return;
+            return false;
         }
         settledOnLastReceive.add(digest);
         while (settledOnLastReceive.size() > MAX_LAST_RECEIVE) {
             settledOnLastReceive.remove(0);
         }
+        return true;
     }
 
     /** Whether a producer's message with this id was settled on its last receive (a copy moved back by an operator). */

@@ -183,7 +183,6 @@ final class Decider {
                         outcome(d, Outcome.Kind.HELD, "actor parked");
                     } else {
                         expireDue(now);
-                        settledUnwritten = false;
                         Stop stop = handleFresh(k, d, message, msg, now, attemptMarkedAt == k);
                         if (stop != null) {
                             return new Fold(consumed, stop);
@@ -224,8 +223,7 @@ final class Decider {
      */
     private void rememberIfLastReceive(Inbound ib) {
         if (isProducers(ib) && redrive.isLastReceive(ib.delivery())
-                && !w.ctl.wasSettledOnLastReceive(ib.delivery().messageId())) {
-            w.ctl.settleOnLastReceive(ib.delivery().messageId());
+                && w.ctl.settleOnLastReceive(ib.delivery().messageId())) {
             w.changed = true;
         }
     }

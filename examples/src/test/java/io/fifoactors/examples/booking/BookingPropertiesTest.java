@@ -8,6 +8,7 @@ import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.examples.Coverage;
 import io.fifoactors.examples.Fates;
+import io.fifoactors.examples.QueueRedriveRuns;
 import io.fifoactors.examples.booking.BookingRequest.BookRq;
 import io.fifoactors.examples.booking.BookingRequest.CancelRq;
 import io.fifoactors.inmemory.FaultPlan;
@@ -167,20 +168,14 @@ class BookingPropertiesTest {
      */
     @Test
     void theActorsThatLostNoMessageStayRightWhenOthersDid() {
-        Gen<Setup> eager = Gen.combine(Gen.integers(1, 6), Gen.integers(1, 10), Setup.faultPlans(),
-                Gen.integers(3, 5), Gen.longsAny(), Setup::new);
-        eager(SimulationProperty.forAll(WORKLOADS).setups(eager))
+        eager(SimulationProperty.forAll(WORKLOADS).setups(QueueRedriveRuns.SETUPS))
                 .tries(Math.max(50, Coverage.tries() / 5))
                 .check(this::run);
         coverage.require(List.of("some actors left out (lost a message)", "confirmed", "cancelled: timed out"));
     }
 
     private static <W> SimulationProperty<W> eager(SimulationProperty<W> p) {
-        return p.actors(b -> b.register(Reservations.SEAT).register(Reservations.BOOKING).keptRejections(1000)
-                        .recordCache(64).crashCheckAfter(1))
-                // the operator moves back the runtime's dead letters only: a message the queue moved may have been
-                // applied, and moved back it may apply again (docs/semantics.md, where the guarantees end)
-                .simulation(s -> s.maxAttempts(1).operatorMovesQueueMoves(false));
+        return QueueRedriveRuns.eager(p, b -> b.register(Reservations.SEAT).register(Reservations.BOOKING));
     }
 
     /**
@@ -265,15 +260,10 @@ class BookingPropertiesTest {
         }
         // a message the queue moved after its commit leaves its outbox (holds, releases, the timeout timer) for the
         // actor's next activation: the operator then wakes every actor. Nothing else strands an outbox.
-        if (!world.movedByQueueRedrive().isEmpty()) {
-            for (String s : plan.seats()) {
-                world.simulation().system().wake(Reservations.seat(s).id(), "final-wake-" + s);
-            }
-            for (String b : plan.bookings()) {
-                world.simulation().system().wake(Reservations.booking(b).id(), "final-wake-" + b);
-            }
-            world.runUntilQuiet();
-        }
+        List<ActorId> all = new ArrayList<>();
+        plan.seats().forEach(k -> all.add(Reservations.seat(k).id()));
+        plan.bookings().forEach(k -> all.add(Reservations.booking(k).id()));
+        QueueRedriveRuns.wakeAllIfTheQueueMoved(world, all);
         check(world, plan);
     }
 

@@ -5,6 +5,7 @@ import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.examples.Coverage;
 import io.fifoactors.examples.Fates;
+import io.fifoactors.examples.QueueRedriveRuns;
 import io.fifoactors.examples.inventory.StockMovement.ArrivalMv;
 import io.fifoactors.examples.inventory.StockMovement.DepartureMv;
 import io.fifoactors.property.Gen;
@@ -158,14 +159,8 @@ class InventoryPropertiesTest {
      */
     @Test
     void stockStaysRightWhenTheQueueMovesMessagesByItself() {
-        Gen<Setup> eager = Gen.combine(Gen.integers(1, 6), Gen.integers(1, 10), Setup.faultPlans(),
-                Gen.integers(3, 5), Gen.longsAny(), Setup::new);
-        SimulationProperty.forAll(INVENTORIES)
-                .setups(eager)
-                .actors(b -> b.register(Inventory.PRODUCT).keptRejections(1000).recordCache(64).crashCheckAfter(1))
-                // the operator moves back the runtime's dead letters only: a message the queue moved may have been
-                // applied, and moved back it may apply again (docs/semantics.md, where the guarantees end)
-                .simulation(s -> s.maxAttempts(1).operatorMovesQueueMoves(false))
+        QueueRedriveRuns.eager(SimulationProperty.forAll(INVENTORIES).setups(QueueRedriveRuns.SETUPS),
+                        b -> b.register(Inventory.PRODUCT))
                 .tries(Math.max(50, Coverage.tries() / 4))
                 .check(this::run);
         coverage.require(List.of("a movement moved by the queue"));
@@ -191,13 +186,9 @@ class InventoryPropertiesTest {
                 assertEquals(List.of(), s.stash(), "still deferred with no wake: " + s);
             }
         }
-        // a wake of every product, as an operator would after the queue moved messages (see LedgerPropertiesTest)
-        if (!world.movedByQueueRedrive().isEmpty()) {
-            for (String key : plan.products()) {
-                world.simulation().system().wake(Inventory.product(key).id(), "final-wake-" + key);
-            }
-            world.runUntilQuiet();
-        }
+        // a wake of every product, as an operator would after the queue moved messages
+        QueueRedriveRuns.wakeAllIfTheQueueMoved(world, plan.products().stream().map(k -> Inventory.product(k).id())
+                .toList());
         check(world, plan);
     }
 

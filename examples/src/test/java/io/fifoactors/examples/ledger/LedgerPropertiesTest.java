@@ -10,6 +10,7 @@ import io.fifoactors.core.runtime.Ingress;
 import io.fifoactors.core.runtime.Outcome;
 import io.fifoactors.examples.Coverage;
 import io.fifoactors.examples.Fates;
+import io.fifoactors.examples.QueueRedriveRuns;
 import io.fifoactors.examples.ledger.LedgerTransaction.DepositTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.OpenTx;
 import io.fifoactors.examples.ledger.LedgerTransaction.TransferTx;
@@ -227,9 +228,7 @@ class LedgerPropertiesTest {
      */
     @Test
     void moneyIsConservedWhenTheQueueMovesMessagesByItself() {
-        Gen<Setup> eager = Gen.combine(Gen.integers(1, 6), Gen.integers(1, 10), Setup.faultPlans(),
-                Gen.integers(3, 5), Gen.longsAny(), Setup::new);
-        eager(SimulationProperty.forAll(LEDGERS).setups(eager))
+        eager(SimulationProperty.forAll(LEDGERS).setups(QueueRedriveRuns.SETUPS))
                 .tries(Math.max(50, Coverage.tries() / 4))
                 .check(this::run);
         coverage.require(List.of("a message moved by the queue", "exact check with moved messages",
@@ -237,10 +236,7 @@ class LedgerPropertiesTest {
     }
 
     private static <W> SimulationProperty<W> eager(SimulationProperty<W> p) {
-        return p.actors(b -> b.register(Ledger.ACCOUNT).keptRejections(1000).recordCache(64).crashCheckAfter(1))
-                // the operator moves back the runtime's dead letters only: a message the queue moved may have been
-                // applied, and moved back it may apply again (docs/semantics.md, where the guarantees end)
-                .simulation(s -> s.maxAttempts(1).operatorMovesQueueMoves(false));
+        return QueueRedriveRuns.eager(p, b -> b.register(Ledger.ACCOUNT));
     }
 
     /**
@@ -325,15 +321,9 @@ class LedgerPropertiesTest {
                 assertEquals(List.of(), s.stash(), "still deferred with no wake: " + s);
             }
         }
-        // A message the queue moved after its commit leaves its outbox for the actor's next activation
-        // (docs/semantics.md): the operator's wake of every account sends any such credit or refund. Nothing else
-        // strands an outbox, so only then is it needed.
-        if (!world.movedByQueueRedrive().isEmpty()) {
-            for (String key : plan.accounts()) {
-                world.simulation().system().wake(Ledger.account(key).id(), "final-wake-" + key);
-            }
-            world.runUntilQuiet();
-        }
+        // the operator's wake of every account sends any credit or refund a message moved by the queue left behind
+        QueueRedriveRuns.wakeAllIfTheQueueMoved(world, plan.accounts().stream().map(k -> Ledger.account(k).id())
+                .toList());
         check(world, plan);
     }
 

@@ -5,11 +5,8 @@ import io.fifoactors.core.ActorType;
 import io.fifoactors.core.Effect;
 import io.fifoactors.core.VersionConflictException;
 import io.fifoactors.core.port.Consistency;
-import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
-import io.fifoactors.core.port.Mailbox;
-import io.fifoactors.core.port.OutgoingMessage;
-import io.fifoactors.core.port.RedrivePolicy;
+import io.fifoactors.core.port.ForwardingMailbox;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.core.runtime.ActorSystem;
@@ -94,56 +91,25 @@ class MicrometerConsumerMetricsTest {
      * Fails the first acknowledgement that includes message {@code ackFailsFor}: the others of the call are
      * acknowledged, that one is lost and visible again at once (instead of after its visibility timeout).
      */
-    private static final class LosingAcks implements Mailbox {
-        final InMemoryMailbox inner;
+    private static final class LosingAcks extends ForwardingMailbox {
         final String ackFailsFor;
         final AtomicBoolean failed = new AtomicBoolean();
 
         LosingAcks(InMemoryMailbox inner, String ackFailsFor) {
-            this.inner = inner;
+            super(inner);
             this.ackFailsFor = ackFailsFor;
-        }
-
-        @Override
-        public void send(List<OutgoingMessage> messages) {
-            inner.send(messages);
-        }
-
-        @Override
-        public List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
-            return inner.receive(maxMessages, visibilityTimeout, waitTime);
         }
 
         @Override
         public List<Delivery> acknowledge(List<Delivery> deliveries) {
             if (deliveries.stream().anyMatch(d -> d.messageId().equals(ackFailsFor)) && failed.compareAndSet(false,
                     true)) {
-                inner.acknowledge(deliveries.stream().filter(d -> !d.messageId().equals(ackFailsFor)).toList());
-                inner.retryAfter(deliveries.stream().filter(d -> d.messageId().equals(ackFailsFor)).toList(),
+                delegate().acknowledge(deliveries.stream().filter(d -> !d.messageId().equals(ackFailsFor)).toList());
+                delegate().retryAfter(deliveries.stream().filter(d -> d.messageId().equals(ackFailsFor)).toList(),
                         Duration.ZERO);
                 throw new IllegalStateException("simulated acknowledgement failure");
             }
-            return inner.acknowledge(deliveries);
-        }
-
-        @Override
-        public void retryAfter(List<Delivery> deliveries, Duration delay) {
-            inner.retryAfter(deliveries, delay);
-        }
-
-        @Override
-        public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
-            inner.extendVisibility(deliveries, visibility);
-        }
-
-        @Override
-        public void deadLetter(DeadLetter letter) {
-            inner.deadLetter(letter);
-        }
-
-        @Override
-        public RedrivePolicy redrivePolicy() {
-            return inner.redrivePolicy();
+            return super.acknowledge(deliveries);
         }
     }
 

@@ -1,10 +1,9 @@
 package io.fifoactors.examples.demo.aws;
 
-import io.fifoactors.core.port.DeadLetter;
 import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.ForwardingMailbox;
 import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.OutgoingMessage;
-import io.fifoactors.core.port.RedrivePolicy;
 import io.fifoactors.core.port.ScheduledMessage;
 import io.fifoactors.core.port.Scheduler;
 import io.fifoactors.core.runtime.Envelope;
@@ -59,10 +58,10 @@ public final class MailboxTap {
     /** {@code mailbox}, noting when each scheduled timer is first received and every actor-to-actor message sent. */
     public Mailbox mailbox(Mailbox mailbox) {
         Objects.requireNonNull(mailbox, "mailbox");
-        return new Mailbox() {
+        return new ForwardingMailbox(mailbox) {
             @Override
             public void send(List<OutgoingMessage> messages) {
-                mailbox.send(messages);
+                super.send(messages);
                 for (OutgoingMessage m : messages) {
                     if (m.attributes().containsKey(Envelope.FROM)
                             && !m.attributes().getOrDefault(Envelope.TYPE, "").startsWith("fa:")) {
@@ -73,7 +72,7 @@ public final class MailboxTap {
 
             @Override
             public List<Delivery> receive(int maxMessages, Duration visibilityTimeout, Duration waitTime) {
-                List<Delivery> batch = mailbox.receive(maxMessages, visibilityTimeout, waitTime);
+                List<Delivery> batch = super.receive(maxMessages, visibilityTimeout, waitTime);
                 Instant now = clock.instant();
                 for (Delivery d : batch) {
                     if (Envelope.SYSTEM_TIMER.equals(d.attributes().get(Envelope.TYPE))) {
@@ -84,31 +83,6 @@ public final class MailboxTap {
                     }
                 }
                 return batch;
-            }
-
-            @Override
-            public List<Delivery> acknowledge(List<Delivery> deliveries) {
-                return mailbox.acknowledge(deliveries);
-            }
-
-            @Override
-            public void retryAfter(List<Delivery> deliveries, Duration delay) {
-                mailbox.retryAfter(deliveries, delay);
-            }
-
-            @Override
-            public void extendVisibility(List<Delivery> deliveries, Duration visibility) {
-                mailbox.extendVisibility(deliveries, visibility);
-            }
-
-            @Override
-            public void deadLetter(DeadLetter letter) {
-                mailbox.deadLetter(letter);
-            }
-
-            @Override
-            public RedrivePolicy redrivePolicy() {
-                return mailbox.redrivePolicy();
             }
 
             @Override

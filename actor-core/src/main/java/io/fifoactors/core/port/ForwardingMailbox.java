@@ -1,33 +1,38 @@
-package io.fifoactors.inmemory;
-
-import io.fifoactors.core.TransientFailureException;
-import io.fifoactors.core.port.DeadLetter;
-import io.fifoactors.core.port.Delivery;
-import io.fifoactors.core.port.Mailbox;
-import io.fifoactors.core.port.OutgoingMessage;
-import io.fifoactors.core.port.RedrivePolicy;
+package io.fifoactors.core.port;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
-/** Records the size of every send request; can fail the next one before anything is enqueued. */
-final class SendSpy implements Mailbox {
+/**
+ * A {@link Mailbox} that passes every call to another: extend it and override only the calls a decorator changes
+ * (counting sends, recording receives, failing one acknowledgement in a test).
+ *
+ * <pre>{@code
+ * Mailbox counting = new ForwardingMailbox(mailbox) {
+ *     public void send(List<OutgoingMessage> messages) {
+ *         sends.incrementAndGet();
+ *         super.send(messages);
+ *     }
+ * };
+ * }</pre>
+ *
+ * <p>As thread-safe as the mailbox it forwards to, plus whatever the subclass adds.
+ */
+public abstract class ForwardingMailbox implements Mailbox {
     private final Mailbox delegate;
-    final List<Integer> sends = new ArrayList<>();
-    boolean failNextSend;
 
-    SendSpy(Mailbox delegate) {
-        this.delegate = delegate;
+    protected ForwardingMailbox(Mailbox delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The mailbox the calls go to. */
+    protected Mailbox delegate() {
+        return delegate;
     }
 
     @Override
     public void send(List<OutgoingMessage> messages) {
-        if (failNextSend) {
-            failNextSend = false;
-            throw new TransientFailureException("injected send failure");
-        }
-        sends.add(messages.size());
         delegate.send(messages);
     }
 
