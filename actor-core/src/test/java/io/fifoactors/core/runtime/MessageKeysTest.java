@@ -36,6 +36,53 @@ class MessageKeysTest {
     }
 
     @Test
+    void aTagIsTheKeyIdAndTheFirst16BytesOfTheHmacInUnpaddedBase64UrlOnEveryThread() throws Exception {
+        byte[] secret = Base64.getDecoder().decode(NEW);
+        MessageKeys keys = MessageKeys.of("k2", secret).withPrevious("k1", Base64.getDecoder().decode(OLD));
+        javax.crypto.Mac reference = javax.crypto.Mac.getInstance("HmacSHA256");
+        reference.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 200; n++) {
+            byte[] data = new byte[random.nextInt(300)];
+            random.nextBytes(data);
+            String expected = "k2:" + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(java.util.Arrays.copyOf(reference.doFinal(data), 16));
+            assertEquals(expected, keys.sign(data));
+            assertEquals(MessageKeys.Verification.VALID, keys.verify(data, expected));
+            String flipped = expected.substring(0, expected.length() - 1)
+                    + (expected.endsWith("A") ? "B" : "A");
+            assertEquals(MessageKeys.Verification.MISMATCH, keys.verify(data, flipped));
+            assertEquals(MessageKeys.Verification.MISMATCH, keys.verify(data, expected + "A"));
+            assertEquals(MessageKeys.Verification.MISMATCH, keys.verify(data, expected.substring(0, 20)));
+        }
+        // each thread tags with its own Mac: concurrent tags are all correct
+        byte[] data = DATA;
+        String expected = keys.sign(data);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                all.add(pool.submit(() -> {
+                    for (int k = 0; k < 2_000; k++) {
+                        if (!keys.sign(data).equals(expected)
+                                || keys.verify(data, expected) != MessageKeys.Verification.VALID) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> f : all) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(MessageKeys.Verification.UNKNOWN_KEY, keys.verify(data, "k:" + expected.substring(3)));
+        assertEquals(MessageKeys.Verification.UNKNOWN_KEY, keys.verify(data, "k22:" + expected.substring(3)));
+    }
+
+    @Test
     void aKeyWithoutAnIdGetsOneFromItsSecretTheSameForEveryParty() {
         assertEquals(44, GENERATED.length());
         MessageKeys a = MessageKeys.parse(GENERATED);
