@@ -74,6 +74,34 @@ public final class ActorId implements Comparable<ActorId> {
         return new ActorId(type, groupId.substring(slash + 1), groupId);
     }
 
+    /**
+     * Whether {@code text} is the group id of an actor (what {@link #fromGroupId} accepts), checked without building
+     * one: the runtime checks every actor-to-actor message's sender this way.
+     */
+    public static boolean isGroupId(String text) {
+        int slash = text.indexOf('/');
+        if (slash <= 0 || slash > MAX_TYPE_LENGTH || !isAsciiLetter(text.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < slash; i++) {
+            char c = text.charAt(i);
+            if (!isAsciiLetter(c) && (c < '0' || c > '9') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        int n = text.length();
+        if (n == slash + 1 || n > MAX_GROUP_ID_LENGTH) {
+            return false;
+        }
+        for (int i = slash + 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Checks an actor type name: a letter, then up to 39 letters, digits, '_' or '-'. */
     public static String checkType(String type) {
         Objects.requireNonNull(type, "type");

@@ -100,4 +100,26 @@ class ActorIdTest {
             assertEquals(viaOf, viaGroup);
         }
     }
+
+    /** Group-id-like strings: a type part, maybe a slash, a key part, with characters on both sides of each rule. */
+    private static final Gen<String> GROUP_LIKE = Gen.strings(Gen.chars("aZz09_-/ .A\u00e9~!\u007f"), 0, 135);
+
+    private static boolean parses(String group) {
+        try {
+            ActorId.fromGroupId(group);
+            return true;
+        } catch (InvalidActorIdException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void isGroupIdAgreesWithFromGroupId() {
+        Property.forAll(GROUP_LIKE).check(text -> assertEquals(parses(text), ActorId.isGroupId(text), text));
+        for (String text : new String[]{"a/b", "/b", "a/", "a", "", "1a/b", "a".repeat(40) + "/k",
+                "a".repeat(41) + "/k", "a/" + "k".repeat(126), "a/" + "k".repeat(127), "ab/" + "k".repeat(125),
+                "a/b c", "a/b/c", "a/\u007f", "a/~", "a-_9/!"}) {
+            assertEquals(parses(text), ActorId.isGroupId(text), text);
+        }
+    }
 }

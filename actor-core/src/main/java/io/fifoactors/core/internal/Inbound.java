@@ -1,7 +1,6 @@
 package io.fifoactors.core.internal;
 
 import io.fifoactors.core.ActorId;
-import io.fifoactors.core.FifoActorsException;
 import io.fifoactors.core.port.Delivery;
 import io.fifoactors.core.runtime.Envelope;
 import io.fifoactors.core.runtime.MessageKeys;
@@ -84,20 +83,25 @@ record Inbound(Delivery delivery, Kind kind, String type, Optional<From> from, O
         return new Inbound(d, kind, type, from, Optional.empty());
     }
 
+    /** {@code "<sender group id> <seq> <committed at millis>"}, read without splitting (it runs for every message). */
     static Optional<From> parseFrom(String text) {
-        String[] parts = text.split(" ", -1);
-        if (parts.length != 3) {
+        int first = text.indexOf(' ');
+        int second = first < 0 ? -1 : text.indexOf(' ', first + 1);
+        if (second < 0 || text.indexOf(' ', second + 1) >= 0) {
+            return Optional.empty();
+        }
+        String sender = text.substring(0, first);
+        if (!ActorId.isGroupId(sender)) {
             return Optional.empty();
         }
         try {
-            ActorId.fromGroupId(parts[0]);
-            long seq = Long.parseLong(parts[1]);
-            long at = Long.parseLong(parts[2]);
+            long seq = Long.parseLong(text, first + 1, second, 10);
+            long at = Long.parseLong(text, second + 1, text.length(), 10);
             if (seq < 1 || at < 0) {
                 return Optional.empty();
             }
-            return Optional.of(new From(parts[0], seq, at));
-        } catch (NumberFormatException | FifoActorsException e) {
+            return Optional.of(new From(sender, seq, at));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }

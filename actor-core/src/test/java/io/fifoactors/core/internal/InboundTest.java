@@ -96,4 +96,17 @@ class InboundTest {
         assertEquals(Inbound.Kind.REFUSED, in.kind());
         assertTrue(in.problem().orElseThrow().contains(reasonPart), in.problem().orElseThrow());
     }
+
+    @Test
+    void theFromAttributeIsASenderGroupIdAPositiveSequenceAndACommitTimeSeparatedBySingleSpaces() {
+        assertEquals(java.util.Optional.of(new Inbound.From("counter/a", 7, 0)), Inbound.parseFrom("counter/a 7 0"));
+        assertEquals(java.util.Optional.of(new Inbound.From("counter/a", 1, 1_700_000_000_000L)),
+                Inbound.parseFrom("counter/a 1 1700000000000"));
+        for (String bad : new String[]{"", "counter/a", "counter/a 7", "counter/a 7 0 1", "counter/a  7 0",
+                "counter/a 7 0 ", " counter/a 7 0", "counter/a 0 0", "counter/a 7 -1", "counter/a x 0",
+                "counter/a 7 0x", "counter 7 0", "/a 7 0", "counter/ 7 0", "counter/a 99999999999999999999 0",
+                "1counter/a 7 0"}) {
+            assertEquals(java.util.Optional.empty(), Inbound.parseFrom(bad), bad);
+        }
+    }
 }
