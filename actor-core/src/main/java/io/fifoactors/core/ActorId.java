@@ -22,13 +22,31 @@ public final class ActorId implements Comparable<ActorId> {
     private static final int MAX_TYPE_LENGTH = 40;
 
     private final String type;
-    private final String key;
+    /** Cut from the group id on first use ({@link #fromGroupId} runs for every batch's actors; few read the key). */
+    private String key;
     private final String groupId;
 
     private ActorId(String type, String key, String groupId) {
         this.type = type;
         this.key = key;
         this.groupId = groupId;
+    }
+
+    /**
+     * Type names seen lately, so that parsing a group id does not cut a new copy of a type name a system has a
+     * handful of. Racy by design: a slot holds some valid type name or null, and a miss only costs a substring.
+     */
+    private static final String[] RECENT_TYPES = new String[16];
+
+    private static String typeOf(String groupId, int slash) {
+        int slot = (groupId.charAt(0) * 31 + slash) & (RECENT_TYPES.length - 1);
+        String seen = RECENT_TYPES[slot];
+        if (seen != null && seen.length() == slash && groupId.startsWith(seen)) {
+            return seen;
+        }
+        String type = groupId.substring(0, slash);
+        RECENT_TYPES[slot] = type;
+        return type;
     }
 
     /** The actor of the given type and key; both are checked. */
@@ -69,9 +87,9 @@ public final class ActorId implements Comparable<ActorId> {
         if (slash <= 0) {
             throw new InvalidActorIdException("group id has no actor type prefix (expected type/key)");
         }
-        String type = checkType(groupId.substring(0, slash));
+        String type = checkType(typeOf(groupId, slash));
         checkKey(type, groupId, slash + 1, groupId.length());
-        return new ActorId(type, groupId.substring(slash + 1), groupId);
+        return new ActorId(type, null, groupId);
     }
 
     /**
@@ -136,7 +154,12 @@ public final class ActorId implements Comparable<ActorId> {
     }
 
     public String key() {
-        return key;
+        String k = key;
+        if (k == null) {
+            k = groupId.substring(type.length() + 1); // a racing second cut is equal: no lock needed
+            key = k;
+        }
+        return k;
     }
 
     /** The mailbox group id, also the store's partition key. */

@@ -62,7 +62,19 @@ final class BinaryWriter {
     }
 
     void writeString(String s) {
-        writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        // ASCII (ids, types, keys: nearly every string the record holds): its characters are its UTF-8 bytes
+        writeVarInt(n);
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[pos++] = (byte) s.charAt(i);
+        }
     }
 
     /** A decimal sequence number, two digits a byte (a 39-digit SQS number takes 21 bytes). */

@@ -67,6 +67,8 @@ final class Control {
      * number) is a duplicate, not a new message. Actors' messages need none: their senders' marks cover the copy.
      */
     final List<Long> settledOnLastReceive = new ArrayList<>();
+    /** The length of the encoding this was decoded from (0 if new): sizes the next encoding's buffer. */
+    private int decodedLength;
 
     /** How many settled-on-last-receive ids a record remembers (8 bytes each, only while there are some). */
     static final int MAX_LAST_RECEIVE = 32;
@@ -276,7 +278,8 @@ final class Control {
     // ------------------------------------------------------------------------------------------------ format 2
 
     byte[] encode() {
-        BinaryWriter out = new BinaryWriter(256);
+        // sized so that a record about as large as it was needs no regrowing (one more outbox entry fits too)
+        BinaryWriter out = new BinaryWriter(Math.max(256, decodedLength + decodedLength / 4 + 64));
         out.writeByte(FORMAT);
         out.writeFixedLong(nonce);
         out.writeSequence(appliedSeq);
@@ -339,6 +342,7 @@ final class Control {
         if (bytes.length == 0) {
             return c;
         }
+        c.decodedLength = bytes.length;
         BinaryReader in = new BinaryReader(bytes, "actor record");
         int format = in.readByte();
         if (format != FORMAT) {

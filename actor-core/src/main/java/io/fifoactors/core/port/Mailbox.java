@@ -1,6 +1,5 @@
 package io.fifoactors.core.port;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ public interface Mailbox {
     static long sizeOf(OutgoingMessage m) {
         long size = MailboxLimits.bodySize(m.body());
         for (Map.Entry<String, String> a : m.attributes().entrySet()) {
-            size += a.getKey().getBytes(StandardCharsets.UTF_8).length + "String".length()
-                    + a.getValue().getBytes(StandardCharsets.UTF_8).length;
+            size += MailboxLimits.utf8Length(a.getKey()) + "String".length() + MailboxLimits.utf8Length(a.getValue());
         }
         return size;
     }

@@ -167,6 +167,30 @@ public final class MailboxLimits {
     }
 
     /**
+     * {@code s.getBytes(UTF_8).length}, counted without encoding (run for every attribute of every message sent): an
+     * unpaired surrogate counts 1, as the encoder replaces it with '?'.
+     */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // the pair: 2 chars, 4 bytes
+                i++;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 2;
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * The bytes a body takes on SQS, which carries text only: its length if it is {@linkplain #sqsTextOrNull SQS
      * text}, else the length of its Base64 form.
      */

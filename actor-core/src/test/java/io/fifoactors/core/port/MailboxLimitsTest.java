@@ -116,4 +116,20 @@ class MailboxLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> MailboxLimits.wholeSeconds("v", Duration.ZERO, 1, 9));
         assertThrows(IllegalArgumentException.class, () -> MailboxLimits.wholeSeconds("v", null, 0, 9));
     }
+
+    @Test
+    void utf8LengthIsTheLengthOfTheUtf8EncodingForEveryKindOfCharacterAndUnpairedSurrogates() {
+        java.util.Random random = new java.util.Random(11);
+        char[] pool = {'a', '~', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\u20ac', '\uffff', '\ud834',
+                '\udd1e', '\udbff', '\udc00'};
+        for (int n = 0; n < 5_000; n++) {
+            char[] chars = new char[random.nextInt(12)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = pool[random.nextInt(pool.length)];
+            }
+            String s = new String(chars);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, MailboxLimits.utf8Length(s), s);
+        }
+    }
 }
