@@ -73,8 +73,11 @@ public final class InMemoryMailbox implements Mailbox {
     /** When blocked groups must be looked at again: the earliest time one of their messages becomes visible. */
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>();
     private long wakeOrder;
-    /** Messages in the queue (visible or in flight), kept so {@link #size()} costs nothing under load. */
-    private int queued;
+    /**
+     * Messages in the queue (visible or in flight), kept so {@link #size()} costs nothing under load: changed under
+     * the lock, read without it (a caller polling for an empty queue must not contend with the consumers).
+     */
+    private volatile int queued;
     private final Map<String, Message> byReceipt = new HashMap<>();
     private final Map<DedupKey, Long> dedupUntil = new HashMap<>();
     /**
@@ -579,7 +582,7 @@ public final class InMemoryMailbox implements Mailbox {
     }
 
     /** Messages still in the queue, visible or in flight (not those scheduled for later). */
-    public synchronized int size() {
+    public int size() {
         return queued;
     }
 

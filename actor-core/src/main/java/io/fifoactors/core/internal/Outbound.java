@@ -83,12 +83,10 @@ final class Outbound {
 
     private static OutgoingMessage signed(String group, String id, String type, String from, byte[] body,
                                           MessageKeys keys) {
-        Map<String, String> attrs = new LinkedHashMap<>(4);
-        attrs.put(Envelope.TYPE, type);
-        if (from != null) {
-            attrs.put(Envelope.FROM, from);
-        }
-        attrs.put(Envelope.AUTH, keys.sign(Signing.input(group, id, type, from == null ? "" : from, body)));
+        String auth = keys.sign(Signing.input(group, id, type, from == null ? "" : from, body));
+        // immutable: a mailbox keeps it as it is instead of copying it (the in-memory one does) and it is smaller
+        Map<String, String> attrs = from == null ? Map.of(Envelope.TYPE, type, Envelope.AUTH, auth)
+                : Map.of(Envelope.TYPE, type, Envelope.FROM, from, Envelope.AUTH, auth);
         return new OutgoingMessage(group, id, attrs, body);
     }
 
