@@ -183,6 +183,12 @@ public final class InMemoryMailbox implements Mailbox {
         final ArrayDeque<Message> messages = new ArrayDeque<>();
         /** Its key in {@link #ready}, or -1 when it is not there. */
         long readyKey = -1;
+        /**
+         * The time of its earliest wake in {@link #wakes}, or {@code Long.MAX_VALUE} if none: a group has at most one
+         * wake that counts, so the queue of wakes stays as small as the number of blocked groups (one per receive,
+         * as before, grew by every receive until the visibility timeouts came due).
+         */
+        long wakeAtMillis = Long.MAX_VALUE;
 
         Group(String id) {
             this.id = id;
@@ -228,7 +234,10 @@ public final class InMemoryMailbox implements Mailbox {
             g.readyKey = g.messages.peekFirst().sequenceNumber;
             ready.put(g.readyKey, g);
         } else {
-            wakes.add(new Wake(blockedUntil, wakeOrder++, g));
+            if (blockedUntil < g.wakeAtMillis) { // a wake at or before it is already set: that one re-evaluates
+                g.wakeAtMillis = blockedUntil;
+                wakes.add(new Wake(blockedUntil, wakeOrder++, g));
+            }
         }
     }
 
@@ -371,7 +380,12 @@ public final class InMemoryMailbox implements Mailbox {
         receives++;
         deliverDue(now);
         while (!wakes.isEmpty() && wakes.peek().atMillis() <= now) {
-            evaluate(wakes.poll().group(), now);
+            Wake wake = wakes.poll();
+            Group g = wake.group();
+            if (g.wakeAtMillis == wake.atMillis()) { // else superseded by an earlier wake, which evaluated it
+                g.wakeAtMillis = Long.MAX_VALUE;
+                evaluate(g, now);
+            }
         }
         // the (at most maxMessages) ready groups with the oldest heads, oldest first, as SQS favours old messages
         List<Group> oldest = new ArrayList<>(Math.min(maxMessages, ready.size()));
