@@ -63,6 +63,8 @@ public class ProcessBenchmark {
     private int perGroup;
     private List<OutgoingMessage> samples;
     private long sequence = 10_000_000_000_000_000L;
+    /** Made once: parsing it per delivery (as before) allocated about 1 KB per message in the measured operation. */
+    private static final Instant SENT_AT = Instant.parse("2026-01-01T00:00:00Z");
     private long ids;
 
     @Setup
@@ -107,8 +109,8 @@ public class ProcessBenchmark {
             OutgoingMessage m = samples.get(i);
             for (int k = 0; k < perGroup; k++) {
                 long seq = ++sequence;
-                batch.add(new Delivery("m-" + (++ids), groups.get(i), Long.toString(seq), 1,
-                        Instant.parse("2026-01-01T00:00:00Z"), m.attributes(), m.body(), "r"));
+                batch.add(new Delivery("m-" + (++ids), groups.get(i), Long.toString(seq), 1, SENT_AT,
+                        m.attributes(), m.body(), "r"));
             }
         }
         return system.process(batch);
