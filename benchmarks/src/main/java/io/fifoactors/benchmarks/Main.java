@@ -276,15 +276,17 @@ public final class Main {
         out.println("| contender | messages/s (the " + String.format(Locale.ROOT, "%,d", w.transactions().size())
                 + " transactions) | handled/s (with credits) | seconds | fifo-actors ÷ this | bytes allocated per "
                 + "handled message | of which the producer | CPU µs per handled message | of which the producer "
-                + "| money conserved | retried |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+                + "| GC s (share of the run) | money conserved | retried |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
         for (RuntimeThroughput.Result r : results) {
-            out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s | %,.0f | %,.0f | %.2f | %.2f | %s | %d |%n",
+            out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s | %,.0f | %,.0f | %.2f | %.2f | %.2f (%.0f%%) | %s "
+                            + "| %d |%n",
                     r.name(), r.externalPerSecond(), r.handledPerSecond(), r.seconds(),
                     ref == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ref.externalPerSecond()
                             / r.externalPerSecond()),
                     r.bytesPerHandled(), r.producerBytes() / (double) r.handled(), r.cpuMicrosPerHandled(),
-                    r.producerCpuNanos() / 1e3 / r.handled(), r.moneyConserved() ? "yes" : "NO", r.failed());
+                    r.producerCpuNanos() / 1e3 / r.handled(), r.gcMillis() / 1e3, 100 * r.gcMillis() / 1e3 / r.seconds(),
+                    r.moneyConserved() ? "yes" : "NO", r.failed());
         }
         out.printf(Locale.ROOT, "%nAt the end: %s.%n", load());
         for (RuntimeThroughput.Result r : results) {
@@ -296,7 +298,9 @@ public final class Main {
                 + "Bytes allocated and CPU: summed over every Java thread of the JVM between the start and the end of "
                 + "the timed phase (com.sun.management.ThreadMXBean.getThreadAllocatedBytes and getThreadCpuTime: the "
                 + "producer, the consumer or dispatcher threads, and the idle rest; GC and JIT threads are not Java "
-                + "threads and are not counted), divided by the messages handled. \"Of which the producer\": the "
+                + "threads and are not counted), divided by the messages handled. GC: the collectors' time in the "
+                + "timed phase (GarbageCollectorMXBean.getCollectionTime summed: G1's pauses, which stop every thread, "
+                + "and its concurrent cycles), which the CPU column leaves out. \"Of which the producer\": the "
                 + "calling thread, which sends the transactions (fifo-actors: Ingress, encoding included; Pekko: "
                 + "tell) and then polls for the end every millisecond.%n",
                 results.get(0).handled() - results.get(0).external());

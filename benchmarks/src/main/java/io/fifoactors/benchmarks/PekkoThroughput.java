@@ -109,7 +109,8 @@ final class PekkoThroughput {
             }
             boolean conserved = balances == w.depositTotal() && deposited == w.depositTotal();
             return new RuntimeThroughput.Result(kind.label, w.transactions().size(), handled, seconds, 0, conserved,
-                    cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), new long[0], "");
+                    cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), cost.gcMillis(),
+                    new long[0], "");
         } finally {
             system.terminate();
             try {

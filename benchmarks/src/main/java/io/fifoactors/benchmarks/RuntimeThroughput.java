@@ -45,12 +45,13 @@ final class RuntimeThroughput {
      * @param handled        messages handled: the transactions and the credits they caused
      * @param allocatedBytes heap bytes allocated by the JVM's threads in the timed phase ({@link ThreadCost})
      * @param cpuNanos       CPU time of the JVM's threads in the timed phase (GC and JIT not counted)
+     * @param gcMillis       the garbage collectors' time in the timed phase ({@link ThreadCost})
      * @param itemSizes      fifo-actors only: each actor's record at the end, as DynamoDB would bill its item
      *                       ({@link DynamoDbStateStore#itemSizeBytes}), sorted; empty for others
      */
     record Result(String name, long external, long handled, double seconds, long failed, boolean moneyConserved,
-                  long allocatedBytes, long cpuNanos, long producerBytes, long producerCpuNanos, long[] itemSizes,
-                  String note) {
+                  long allocatedBytes, long cpuNanos, long producerBytes, long producerCpuNanos, long gcMillis,
+                  long[] itemSizes, String note) {
         double externalPerSecond() {
             return external / seconds;
         }
@@ -134,7 +135,8 @@ final class RuntimeThroughput {
                 throw new IllegalStateException("fifo-actors: " + settled + " outcomes for " + handled + " messages");
             }
             return new Result(name(consumers), w.transactions().size(), handled, seconds, counts.retried.sum(),
-                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), itemSizes(store),
+                    conserved(store, w), cost.allocatedBytes(), cost.cpuNanos(), cost.callerBytes(), cost.callerCpuNanos(), cost.gcMillis(),
+                    itemSizes(store),
                     note);
         } finally {
             poller.shutdown(Duration.ofSeconds(10));

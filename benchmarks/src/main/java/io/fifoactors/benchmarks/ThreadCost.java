@@ -10,7 +10,9 @@ import java.util.Map;
  * allocation counters: exact, no sampling, no JFR). A snapshot covers every live Java thread (the producer, the
  * consumers or dispatcher threads, and whatever else is alive, which idles); a thread born between the snapshots
  * counts from zero. GC and JIT compiler threads are not Java threads and are not counted; a thread that ended between
- * the snapshots is lost (none does in a benchmark's timed phase).
+ * the snapshots is lost (none does in a benchmark's timed phase). Beside them, the collectors' accumulated collection
+ * time ({@code GarbageCollectorMXBean.getCollectionTime}, summed over the collectors: for G1, the young and mixed
+ * pauses and the concurrent cycles' time), which the threads' CPU leaves out.
  */
 final class ThreadCost {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -27,10 +29,20 @@ final class ThreadCost {
 
     private final Map<Long, long[]> byThread;
     private final long caller;
+    private final long gcMillis;
 
-    private ThreadCost(Map<Long, long[]> byThread, long caller) {
+    private ThreadCost(Map<Long, long[]> byThread, long caller, long gcMillis) {
         this.byThread = byThread;
         this.caller = caller;
+        this.gcMillis = gcMillis;
+    }
+
+    private static long gcMillisNow() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
     }
 
     /** The counters of every live thread now. */
@@ -44,7 +56,7 @@ final class ThreadCost {
                 m.put(ids[i], new long[] {bytes[i], Math.max(0, cpu[i])});
             }
         }
-        return new ThreadCost(m, Thread.currentThread().getId());
+        return new ThreadCost(m, Thread.currentThread().getId(), gcMillisNow());
     }
 
     /** Bytes allocated and CPU nanoseconds used from {@code before} to this snapshot, summed over threads. */
@@ -64,13 +76,13 @@ final class ThreadCost {
                 callerCpu = dc;
             }
         }
-        return new Delta(bytes, cpu, callerBytes, callerCpu);
+        return new Delta(bytes, cpu, callerBytes, callerCpu, gcMillis - before.gcMillis);
     }
 
     /**
      * What the threads spent; {@code caller*}: the part of the thread that took the snapshots (the benchmark's
-     * producer, which also waits for the run to end).
+     * producer, which also waits for the run to end); {@code gcMillis}: the collectors' time in between.
      */
-    record Delta(long allocatedBytes, long cpuNanos, long callerBytes, long callerCpuNanos) {
+    record Delta(long allocatedBytes, long cpuNanos, long callerBytes, long callerCpuNanos, long gcMillis) {
     }
 }
