@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,12 +78,8 @@ public final class InMemoryMailbox implements Mailbox {
      */
     private volatile int queued;
     private final Map<String, Message> byReceipt = new HashMap<>();
-    private final Map<DedupKey, Long> dedupUntil = new HashMap<>();
-    /**
-     * Dedup entries in the order they were recorded, one element per send call (its messages share an expiry); the
-     * expiries grow with it, so expired ones are at the head.
-     */
-    private final ArrayDeque<DedupEntries> dedupOrder = new ArrayDeque<>();
+    /** The deduplication window: each accepted message's group and id, until five minutes after its send. */
+    private final DedupWindow dedup = new DedupWindow();
     private final Map<DedupKey, Long> deadLetterDedupUntil = new HashMap<>();
     /** The dead-letter queue, in arrival order: consumers' letters and redrive moves. */
     private final List<DlqEntry> deadLetterQueue = new ArrayList<>();
@@ -157,21 +152,8 @@ public final class InMemoryMailbox implements Mailbox {
         return new Builder();
     }
 
-    /** What SQS deduplicates on with DeduplicationScope=messageGroup: the id within its group. */
+    /** What the dead-letter queue deduplicates on (DeduplicationScope=messageGroup): the id within its group. */
     private record DedupKey(String groupId, String id) {
-        /**
-         * Mixed, not the record's {@code 31 * h(group) + h(id)}: with structured ids ("acc-1", "acc-2", ...) that sum
-         * collides often enough to turn the map's bins into trees, a profile's top cost under the queue's lock.
-         */
-        @Override
-        public int hashCode() {
-            long h = groupId.hashCode() * 0x9E3779B97F4A7C15L + id.hashCode();
-            h *= 0xBF58476D1CE4E5B9L;
-            return (int) (h ^ (h >>> 32));
-        }
-    }
-
-    private record DedupEntries(Long expiry, DedupKey[] keys) {
     }
 
     /** One message on the dead-letter queue. */
@@ -288,19 +270,15 @@ public final class InMemoryMailbox implements Mailbox {
     private synchronized void enqueue(OutgoingMessage[] copies) {
         long now = clock.millis();
         sends++;
-        expireDedup(now);
-        Long expiry = now + DEDUP_WINDOW.toMillis();
-        DedupKey[] accepted = new DedupKey[copies.length];
-        int n = 0;
+        dedup.expire(now);
+        long expiry = now + DEDUP_WINDOW.toMillis();
+        boolean any = false;
         Instant sentAt = null;
         for (OutgoingMessage m : copies) {
-            DedupKey key = new DedupKey(m.groupId(), m.messageId());
-            Long until = dedupUntil.put(key, expiry);
-            if (until != null && until > now) {
-                dedupUntil.put(key, until); // a duplicate inside the window: dropped, its window unchanged
-                continue;
+            if (!dedup.addIfAbsent(m.groupId(), m.messageId(), expiry)) {
+                continue; // a duplicate inside the window: dropped, its window unchanged
             }
-            accepted[n++] = key;
+            any = true;
             if (sentAt == null) {
                 sentAt = Instant.ofEpochMilli(now);
             }
@@ -312,18 +290,8 @@ public final class InMemoryMailbox implements Mailbox {
             }
             messageCount++;
         }
-        if (n > 0) {
-            dedupOrder.addLast(new DedupEntries(expiry, n == accepted.length ? accepted : Arrays.copyOf(accepted, n)));
+        if (any) {
             notifyAll(); // a long poll may be waiting
-        }
-    }
-
-    private void expireDedup(long now) {
-        while (!dedupOrder.isEmpty() && dedupOrder.peekFirst().expiry() <= now) {
-            DedupEntries e = dedupOrder.removeFirst();
-            for (DedupKey key : e.keys()) {
-                dedupUntil.remove(key, e.expiry());
-            }
         }
     }
 
