@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,7 +62,7 @@ public final class InMemoryMailbox implements Mailbox {
     /** SQS's longest visibility, also the most a message stays invisible after a receive. */
     private static final long MAX_VISIBILITY_MILLIS = MailboxLimits.MAX_VISIBILITY_SECONDS * 1000;
 
-    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<String, Group> groups = new HashMap<>(); // looked up by id; nothing depends on its order
     /**
      * The groups a receive may take from now (head visible, nothing in flight), by their head's sequence number, so a
      * receive takes the oldest without looking at every group; a group leaves it when it is received from or changed.
