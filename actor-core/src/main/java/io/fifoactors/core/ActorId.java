@@ -32,23 +32,6 @@ public final class ActorId implements Comparable<ActorId> {
         this.groupId = groupId;
     }
 
-    /**
-     * Type names seen lately, so that parsing a group id does not cut a new copy of a type name a system has a
-     * handful of. Racy by design: a slot holds some valid type name or null, and a miss only costs a substring.
-     */
-    private static final String[] RECENT_TYPES = new String[16];
-
-    private static String typeOf(String groupId, int slash) {
-        int slot = (groupId.charAt(0) * 31 + slash) & (RECENT_TYPES.length - 1);
-        String seen = RECENT_TYPES[slot];
-        if (seen != null && seen.length() == slash && groupId.startsWith(seen)) {
-            return seen;
-        }
-        String type = groupId.substring(0, slash);
-        RECENT_TYPES[slot] = type;
-        return type;
-    }
-
     /** The actor of the given type and key; both are checked. */
     public static ActorId of(String type, String key) {
         checkType(type);
@@ -87,7 +70,7 @@ public final class ActorId implements Comparable<ActorId> {
         if (slash <= 0) {
             throw new InvalidActorIdException("group id has no actor type prefix (expected type/key)");
         }
-        String type = checkType(typeOf(groupId, slash));
+        String type = checkType(groupId.substring(0, slash));
         checkKey(type, groupId, slash + 1, groupId.length());
         return new ActorId(type, null, groupId);
     }
@@ -98,17 +81,8 @@ public final class ActorId implements Comparable<ActorId> {
      */
     public static boolean isGroupId(String text) {
         int slash = text.indexOf('/');
-        if (slash <= 0 || slash > MAX_TYPE_LENGTH || !isAsciiLetter(text.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < slash; i++) {
-            char c = text.charAt(i);
-            if (!isAsciiLetter(c) && (c < '0' || c > '9') && c != '_' && c != '-') {
-                return false;
-            }
-        }
         int n = text.length();
-        if (n == slash + 1 || n > MAX_GROUP_ID_LENGTH) {
+        if (slash <= 0 || n == slash + 1 || n > MAX_GROUP_ID_LENGTH || !isValidType(text, slash)) {
             return false;
         }
         for (int i = slash + 1; i < n; i++) {
@@ -123,21 +97,23 @@ public final class ActorId implements Comparable<ActorId> {
     /** Checks an actor type name: a letter, then up to 39 letters, digits, '_' or '-'. */
     public static String checkType(String type) {
         Objects.requireNonNull(type, "type");
-        if (!isValidType(type)) {
+        if (!isValidType(type, type.length())) {
             throw new InvalidActorIdException("actor type '" + type
                     + "' must be a letter followed by up to 39 letters, digits, '_' or '-'");
         }
         return type;
     }
 
-    /** {@code [A-Za-z][A-Za-z0-9_-]{0,39}}, checked by hand: this runs for every message's sender. */
-    private static boolean isValidType(String type) {
-        int n = type.length();
-        if (n == 0 || n > MAX_TYPE_LENGTH || !isAsciiLetter(type.charAt(0))) {
+    /**
+     * Whether the first {@code n} characters of {@code text} are {@code [A-Za-z][A-Za-z0-9_-]{0,39}}, checked by
+     * hand: this runs for every message's sender.
+     */
+    private static boolean isValidType(String text, int n) {
+        if (n == 0 || n > MAX_TYPE_LENGTH || !isAsciiLetter(text.charAt(0))) {
             return false;
         }
         for (int i = 1; i < n; i++) {
-            char c = type.charAt(i);
+            char c = text.charAt(i);
             if (!isAsciiLetter(c) && (c < '0' || c > '9') && c != '_' && c != '-') {
                 return false;
             }

@@ -79,7 +79,8 @@ public final class InMemoryMailbox implements Mailbox {
     private final Map<String, Message> byReceipt = new HashMap<>();
     /** The deduplication window: each accepted message's group and id, until five minutes after its send. */
     private final DedupWindow dedup = new DedupWindow();
-    private final Map<DedupKey, Long> deadLetterDedupUntil = new HashMap<>();
+    /** The dead-letter queue's own window (a FIFO queue too): each letter's group and dead-letter id. */
+    private final DedupWindow deadLetterDedup = new DedupWindow();
     /** The dead-letter queue, in arrival order: consumers' letters and redrive moves. */
     private final List<DlqEntry> deadLetterQueue = new ArrayList<>();
     /** What {@link #movedByRedrive()} letters carry as their reason: SQS's redrive gives none. */
@@ -149,10 +150,6 @@ public final class InMemoryMailbox implements Mailbox {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** What the dead-letter queue deduplicates on (DeduplicationScope=messageGroup): the id within its group. */
-    private record DedupKey(String groupId, String id) {
     }
 
     /** One message on the dead-letter queue. */
@@ -484,12 +481,10 @@ public final class InMemoryMailbox implements Mailbox {
                     + " has an invalid group id");
         }
         long now = clock.millis();
-        DedupKey key = new DedupKey(letter.groupId(), letter.deadLetterId());
-        Long until = deadLetterDedupUntil.get(key);
-        if (until != null && until > now) {
+        deadLetterDedup.expire(now);
+        if (!deadLetterDedup.addIfAbsent(letter.groupId(), letter.deadLetterId(), now + DEDUP_WINDOW.toMillis())) {
             return; // the dead-letter queue is a FIFO queue too: a repeated id inside the window is dropped
         }
-        deadLetterDedupUntil.put(key, now + DEDUP_WINDOW.toMillis());
         deadLetterQueue.add(new DlqEntry(new DeadLetter(letter.groupId(), letter.messageId(), letter.deadLetterId(),
                 Map.copyOf(letter.attributes()), letter.body().clone(), letter.reason()), false));
     }

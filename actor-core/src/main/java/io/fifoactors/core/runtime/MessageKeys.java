@@ -37,10 +37,10 @@ public final class MessageKeys {
     public static final int MIN_SECRET_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
 
-    /** The characters of a tag: the HMAC's first 16 bytes in unpadded Base64url. */
+    /** The bytes of the HMAC a tag keeps, and the characters of their unpadded Base64url form. */
+    private static final int TAG_BYTES = 16;
     private static final int TAG_CHARS = 22;
-    private static final byte[] BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final Base64.Encoder TAG_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final String currentId;
     private final Map<String, Mac> prototypes;
@@ -163,7 +163,8 @@ public final class MessageKeys {
             text[i] = (byte) currentId.charAt(i); // ids are ASCII (checkId)
         }
         text[currentId.length()] = ':';
-        perThread.get(currentId).get().tag(data, text, currentId.length() + 1);
+        byte[] tag = perThread.get(currentId).get().tag(data);
+        System.arraycopy(tag, 0, text, currentId.length() + 1, TAG_CHARS);
         return new String(text, StandardCharsets.US_ASCII);
     }
 
@@ -183,8 +184,7 @@ public final class MessageKeys {
         if (tagger == null) {
             return Verification.UNKNOWN_KEY;
         }
-        byte[] expected = new byte[TAG_CHARS];
-        tagger.get().tag(data, expected, 0);
+        byte[] expected = tagger.get().tag(data);
         if (signature.length() - colon - 1 != TAG_CHARS) {
             return Verification.MISMATCH;
         }
@@ -213,10 +213,12 @@ public final class MessageKeys {
         return "MessageKeys[current " + currentId + previousKeyId().map(p -> ", previous " + p).orElse("") + "]";
     }
 
-    /** A thread's {@code Mac} for one key, with the buffer its HMACs are written to. */
+    /** A thread's {@code Mac} for one key, with the buffers its tags are made in (confined to the thread). */
     private static final class Tagger {
         private final Mac mac;
         private final byte[] full;
+        private final byte[] kept = new byte[TAG_BYTES];
+        private final byte[] tag = new byte[TAG_CHARS];
 
         Tagger(Mac mac) {
             this.mac = mac;
@@ -224,27 +226,19 @@ public final class MessageKeys {
         }
 
         /**
-         * Writes the tag of {@code data} (Base64url of the HMAC's first 16 bytes, unpadded: 22 characters) into
-         * {@code out} at {@code at}; {@code doFinal} leaves the {@code Mac} ready for the next one.
+         * The tag of {@code data}: Base64url of the HMAC's first 16 bytes, unpadded, in this tagger's buffer (read it
+         * before the next call); {@code doFinal} leaves the {@code Mac} ready for the next one.
          */
-        void tag(byte[] data, byte[] out, int at) {
+        byte[] tag(byte[] data) {
             mac.update(data);
             try {
                 mac.doFinal(full, 0);
             } catch (javax.crypto.ShortBufferException e) {
                 throw new IllegalStateException("HmacSHA256 gave a longer result than its length", e);
             }
-            int o = at;
-            for (int i = 0; i < 15; i += 3) {
-                int bits = (full[i] & 0xff) << 16 | (full[i + 1] & 0xff) << 8 | (full[i + 2] & 0xff);
-                out[o++] = BASE64URL[bits >>> 18];
-                out[o++] = BASE64URL[(bits >>> 12) & 63];
-                out[o++] = BASE64URL[(bits >>> 6) & 63];
-                out[o++] = BASE64URL[bits & 63];
-            }
-            int last = full[15] & 0xff; // the 16th byte: two characters, no padding
-            out[o++] = BASE64URL[last >>> 2];
-            out[o] = BASE64URL[(last & 3) << 4];
+            System.arraycopy(full, 0, kept, 0, TAG_BYTES);
+            TAG_ENCODER.encode(kept, tag);
+            return tag;
         }
     }
 
