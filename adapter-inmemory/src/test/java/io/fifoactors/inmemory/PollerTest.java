@@ -3,6 +3,9 @@ package io.fifoactors.inmemory;
 import io.fifoactors.core.ActorId;
 import io.fifoactors.core.TransientFailureException;
 import io.fifoactors.core.port.Consistency;
+import io.fifoactors.core.port.Delivery;
+import io.fifoactors.core.port.ForwardingMailbox;
+import io.fifoactors.core.port.Mailbox;
 import io.fifoactors.core.port.StateStore;
 import io.fifoactors.core.port.StoredRecord;
 import io.fifoactors.core.runtime.ActorSystem;
@@ -154,5 +157,66 @@ class PollerTest {
         assertTrue(log.contains("unavailable"), log);
         assertTrue(log.contains("available again"), log);
         assertTrue(!log.contains("\"tag\""), "no payload in the log");
+    }
+
+    /** A mailbox whose acknowledgement waits for the test and then reports every receipt stale. */
+    private static final class StaleAckMailbox extends ForwardingMailbox {
+        final CountDownLatch acknowledging = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        StaleAckMailbox(Mailbox inner) {
+            super(inner);
+        }
+
+        @Override
+        public List<Delivery> acknowledge(List<Delivery> deliveries) {
+            acknowledging.countDown();
+            try {
+                if (!release.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the acknowledgement");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            super.acknowledge(deliveries);
+            return deliveries;
+        }
+    }
+
+    @Test
+    void aDeliveryCountsAsSucceededOnlyOnceItsAcknowledgementReturnedWithWhatItFound() throws Exception {
+        StaleAckMailbox gated = new StaleAckMailbox(mailbox);
+        ActorSystem s = ActorSystem.builder().register(Recorder.REC).stateStore(InMemoryStateStore.create())
+                .mailbox(gated).scheduler(mailbox.scheduler()).messageKeys(MessageKeys.forSimulation(3)).build();
+        Poller poller = Poller.builder().system(s).consumers(1).waitTime(Duration.ofMillis(200)).build();
+        poller.start();
+        try {
+            s.tell(Recorder.REC.ref("k"), new Recorder.Append("t"), "m-1");
+            assertTrue(gated.acknowledging.await(20, TimeUnit.SECONDS), "never acknowledged: " + poller.stats());
+            Poller.Stats during = poller.stats();
+            assertEquals(1, during.messages(), "processed");
+            assertEquals(0, during.succeeded(), "but its acknowledgement has not returned");
+            gated.release.countDown();
+            Poller.Stats after = waitForStats(poller, st -> st.succeeded() == 1);
+            assertEquals(1, after.staleAcknowledgements(), "whoever sees it succeeded sees the stale receipt too");
+        } finally {
+            gated.release.countDown();
+            assertTrue(poller.shutdown(Duration.ofSeconds(10)));
+        }
+    }
+
+    /** Reads the poller's counters until they satisfy {@code done} (bounded: 20 s). */
+    private static Poller.Stats waitForStats(Poller poller, java.util.function.Predicate<Poller.Stats> done) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Poller.Stats st = poller.stats();
+        while (!done.test(st)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the poller's counters never got there: " + st);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            st = poller.stats();
+        }
+        return st;
     }
 }

@@ -52,8 +52,15 @@ public final class ConsumerLoop {
         default void processing(List<Delivery> batch) {
         }
 
-        /** The batch was processed (and is being settled). */
+        /** The batch was processed (and is about to be settled). */
         default void processed(List<Delivery> batch, BatchOutcome outcome, Duration took) {
+        }
+
+        /**
+         * The batch was settled: its acknowledgement call returned (any stale receipts reported before this) or failed
+         * (reported as a port failure before this), and its retries were requested.
+         */
+        default void settled(BatchOutcome outcome) {
         }
 
         /** A mailbox call of the loop's own failed ({@code receive}, {@code acknowledge}, {@code retry}, ...). */
@@ -257,6 +264,7 @@ public final class ConsumerLoop {
             held = List.copyOf(hold);
             holdRounds++;
         }
+        events(() -> events.settled(outcome));
     }
 
     private void retry(List<Delivery> deliveries, Duration delay) {

@@ -74,7 +74,9 @@ public final class Poller implements AutoCloseable {
      * @param emptyReceives   receive calls that returned nothing
      * @param batches         batches (and held retries) handed to the system
      * @param messages        deliveries handed to the system
-     * @param succeeded       deliveries settled (acknowledged, or refused as stale)
+     * @param succeeded       deliveries processed successfully, counted once their acknowledgement returned
+     *                        (acknowledged, or refused as stale and counted in {@code staleAcknowledgements} first) or
+     *                        failed (counted in {@code portFailures} first)
      * @param retried         deliveries retried, by cause
      * @param portFailures    mailbox calls of the loops that failed, by operation
      * @param staleAcknowledgements acknowledgements refused because the receipt was stale or expired
@@ -358,7 +360,6 @@ public final class Poller implements AutoCloseable {
                 inFlight.remove(f);
                 current.remove();
             }
-            succeeded.addAndGet(outcome.succeeded().size());
             Map<BatchOutcome.RetryCause, Integer> byCause = new EnumMap<>(BatchOutcome.RetryCause.class);
             for (Retry r : outcome.retries()) {
                 retried.get(r.cause()).incrementAndGet();
@@ -370,6 +371,12 @@ public final class Poller implements AutoCloseable {
                 // a batch that did its store work before the outage was reported proves nothing about now
                 outages.upIfStartedSince(OutageLog.PROCESSING, f == null ? clock.instant() : f.receivedAt);
             }
+        }
+
+        @Override
+        public void settled(BatchOutcome outcome) {
+            // after the acknowledgement, so that whoever sees the count also sees what the acknowledgement found
+            succeeded.addAndGet(outcome.succeeded().size());
         }
 
         @Override
