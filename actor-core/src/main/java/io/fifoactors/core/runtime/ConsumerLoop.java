@@ -58,9 +58,10 @@ public final class ConsumerLoop {
 
         /**
          * The batch was settled: its acknowledgement call returned (any stale receipts reported before this) or failed
-         * (reported as a port failure before this), and its retries were requested.
+         * (reported as a port failure before this), and its retries were requested. {@code took} is the processing
+         * time, as in {@link #processed}.
          */
-        default void settled(BatchOutcome outcome) {
+        default void settled(List<Delivery> batch, BatchOutcome outcome, Duration took) {
         }
 
         /** A mailbox call of the loop's own failed ({@code receive}, {@code acknowledge}, {@code retry}, ...). */
@@ -220,11 +221,12 @@ public final class ConsumerLoop {
             outcome = new BatchOutcome(List.of(), all);
         }
         BatchOutcome done = outcome;
-        events(() -> events.processed(batch, done, Duration.between(started, clock.instant())));
-        settle(outcome);
+        Duration took = Duration.between(started, clock.instant());
+        events(() -> events.processed(batch, done, took));
+        settle(batch, outcome, took);
     }
 
-    private void settle(BatchOutcome outcome) {
+    private void settle(List<Delivery> batch, BatchOutcome outcome, Duration took) {
         if (!outcome.succeeded().isEmpty()) {
             try {
                 List<Delivery> stale = mailbox.acknowledge(outcome.succeeded());
@@ -264,7 +266,7 @@ public final class ConsumerLoop {
             held = List.copyOf(hold);
             holdRounds++;
         }
-        events(() -> events.settled(outcome));
+        events(() -> events.settled(batch, outcome, took));
     }
 
     private void retry(List<Delivery> deliveries, Duration delay) {

@@ -20,7 +20,10 @@ import java.time.Duration;
  * <p>Implementations are called from the consumer threads concurrently: thread-safe and fast; exceptions are ignored.
  */
 public interface ConsumerMetrics {
-    /** A batch was processed: its size, how long processing took, how many settled and how many are retried. */
+    /**
+     * A batch was processed and settled (its acknowledgement returned or failed, its retries were asked for): its
+     * size, how long processing took, how many succeeded and how many are retried.
+     */
     default void batch(int size, Duration took, int succeeded, int retried) {
     }
 

@@ -360,13 +360,6 @@ public final class Poller implements AutoCloseable {
                 inFlight.remove(f);
                 current.remove();
             }
-            Map<BatchOutcome.RetryCause, Integer> byCause = new EnumMap<>(BatchOutcome.RetryCause.class);
-            for (Retry r : outcome.retries()) {
-                retried.get(r.cause()).incrementAndGet();
-                byCause.merge(r.cause(), 1, Integer::sum);
-            }
-            quietly(() -> metrics.batch(batch.size(), took, outcome.succeeded().size(), outcome.retries().size()));
-            byCause.forEach((c, n) -> quietly(() -> metrics.retried(c, n)));
             if (!outcome.infrastructureFailed()) {
                 // a batch that did its store work before the outage was reported proves nothing about now
                 outages.upIfStartedSince(OutageLog.PROCESSING, f == null ? clock.instant() : f.receivedAt);
@@ -374,9 +367,17 @@ public final class Poller implements AutoCloseable {
         }
 
         @Override
-        public void settled(BatchOutcome outcome) {
-            // after the acknowledgement, so that whoever sees the count also sees what the acknowledgement found
+        public void settled(List<Delivery> batch, BatchOutcome outcome, Duration took) {
+            // counted after the acknowledgement and the retries, so that whoever sees a count also sees what the
+            // acknowledgement found (stale receipts, port failures)
             succeeded.addAndGet(outcome.succeeded().size());
+            Map<BatchOutcome.RetryCause, Integer> byCause = new EnumMap<>(BatchOutcome.RetryCause.class);
+            for (Retry r : outcome.retries()) {
+                retried.get(r.cause()).incrementAndGet();
+                byCause.merge(r.cause(), 1, Integer::sum);
+            }
+            quietly(() -> metrics.batch(batch.size(), took, outcome.succeeded().size(), outcome.retries().size()));
+            byCause.forEach((c, n) -> quietly(() -> metrics.retried(c, n)));
         }
 
         @Override
