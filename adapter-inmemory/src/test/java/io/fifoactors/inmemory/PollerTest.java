@@ -31,6 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,14 +209,14 @@ class PollerTest {
     }
 
     /** Reads the poller's counters until they satisfy {@code done} (bounded: 20 s). */
-    private static Poller.Stats waitForStats(Poller poller, java.util.function.Predicate<Poller.Stats> done) {
+    private static Poller.Stats waitForStats(Poller poller, Predicate<Poller.Stats> done) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         Poller.Stats st = poller.stats();
         while (!done.test(st)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the poller's counters never got there: " + st);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             st = poller.stats();
         }
         return st;
